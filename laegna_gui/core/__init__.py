@@ -1,0 +1,1 @@
+"""The model of Laegna: graphs, datasets, project files. Plain Python + numpy only."""

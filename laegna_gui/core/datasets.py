@@ -1,0 +1,199 @@
+"""Toy datasets, seeded and reproducible, and the train/test split.
+
+Every 2-D dataset lives roughly in [-1, 1]² (the truth-table sets use corners 0/1),
+so the same input plane fits all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from laegna_gui.core.errors import DatasetError
+from laegna_gui.core.validate import DataSpec
+
+MAX_SAMPLES = 100_000
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Data ready to train on. Classification targets are class indices (int64, shape (n,));
+    regression targets are floats of shape (n, k)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    task: str
+    n_outputs: int
+    feature_names: tuple[str, ...]
+
+    @property
+    def spec(self) -> DataSpec:
+        return DataSpec(self.x_train.shape[1], self.task, self.n_outputs)
+
+
+@dataclass(frozen=True)
+class DatasetSettings:
+    """How to make the data: which generator, how many points, how noisy, how split.
+
+    `options` holds generator extras (xor/and/or `variant`, line `slope`/`intercept`);
+    `points` holds the data itself for imported or drawn datasets (name 'custom').
+    """
+
+    name: str = "xor"
+    samples: int = 200
+    noise: float = 0.1
+    test_fraction: float = 0.5
+    options: dict[str, Any] = field(default_factory=dict)
+    points: dict[str, Any] | None = None
+
+
+def _truth_table(rule: Callable[[np.ndarray, np.ndarray], np.ndarray]):
+    def make(rng: np.random.Generator, n: int, noise: float, variant: str = "cloud", **_: Any):
+        corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+        x = corners if variant == "corners" else corners[rng.integers(0, 4, n)]
+        y = rule(x[:, 0] > 0.5, x[:, 1] > 0.5).astype(np.int64)
+        if variant != "corners":
+            x = x + rng.normal(0, noise, x.shape)
+        return x, y
+    return make
+
+
+def _circle(rng, n, noise, **_):
+    inner = n // 2
+    radius = np.concatenate([rng.uniform(0, 0.5, inner), rng.uniform(0.7, 1.0, n - inner)])
+    angle = rng.uniform(0, 2 * np.pi, n)
+    x = np.stack([radius * np.cos(angle), radius * np.sin(angle)], 1)
+    return x + rng.normal(0, noise, x.shape), (radius < 0.6).astype(np.int64)
+
+
+def _gauss(rng, n, noise, **_):
+    y = rng.integers(0, 2, n)
+    centre = np.where(y[:, None] == 1, 0.5, -0.5)
+    return centre + rng.normal(0, 0.25 + noise, (n, 2)), y.astype(np.int64)
+
+
+def _spiral_arms(arms: int):
+    def make(rng, n, noise, **_):
+        y = np.arange(n) % arms
+        t = rng.uniform(0.05, 1.0, n)
+        angle = 1.75 * 2 * np.pi * t + 2 * np.pi * y / arms
+        x = np.stack([t * np.cos(angle), t * np.sin(angle)], 1)
+        return x + rng.normal(0, noise, x.shape), y.astype(np.int64)
+    return make
+
+
+def _moons(rng, n, noise, **_):
+    y = rng.integers(0, 2, n)
+    angle = rng.uniform(0, np.pi, n)
+    x = np.where(y[:, None] == 0,
+                 np.stack([np.cos(angle), np.sin(angle)], 1),
+                 np.stack([1 - np.cos(angle), 0.5 - np.sin(angle)], 1))
+    x = (x - [0.5, 0.25]) * 0.8
+    return x + rng.normal(0, noise, x.shape), y.astype(np.int64)
+
+
+def _sine(rng, n, noise, **_):
+    x = rng.uniform(-1, 1, (n, 1))
+    return x, np.sin(np.pi * x) + rng.normal(0, noise, x.shape)
+
+
+def _line(rng, n, noise, slope: float = 0.8, intercept: float = 0.3, **_):
+    x = rng.uniform(-1, 1, (n, 1))
+    return x, slope * x + intercept + rng.normal(0, noise, x.shape)
+
+
+def hidden_affine(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The affine map behind `affine3d`: a rotation, a scale and a shear, then a shift."""
+    rng = np.random.default_rng(seed + 7919)
+    a, b = rng.uniform(-np.pi / 2, np.pi / 2, 2)
+    rot_z = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
+    rot_x = np.array([[1, 0, 0], [0, np.cos(b), -np.sin(b)], [0, np.sin(b), np.cos(b)]])
+    scale = np.diag(rng.uniform(0.6, 1.5, 3))
+    shear = np.eye(3)
+    shear[0, 1] = rng.uniform(-0.5, 0.5)
+    return rot_z @ rot_x @ scale @ shear, rng.uniform(-0.5, 0.5, 3)
+
+
+def _affine3d(rng, n, noise, seed: int = 0, **_):
+    matrix, shift = hidden_affine(seed)
+    x = rng.uniform(-1, 1, (n, 3))
+    return x, x @ matrix.T + shift + rng.normal(0, noise, (n, 3))
+
+
+@dataclass(frozen=True)
+class Generator:
+    """A named toy dataset: how to draw it and what shape of problem it poses."""
+
+    make: Callable[..., tuple[np.ndarray, np.ndarray]]
+    task: str
+    n_inputs: int
+    n_outputs: int
+    help: str
+
+
+GENERATORS: dict[str, Generator] = {
+    "xor": Generator(_truth_table(np.logical_xor), "classification", 2, 2, "Class 1 when exactly one input is on."),
+    "and": Generator(_truth_table(np.logical_and), "classification", 2, 2, "Class 1 when both inputs are on."),
+    "or": Generator(_truth_table(np.logical_or), "classification", 2, 2, "Class 1 when either input is on."),
+    "circle": Generator(_circle, "classification", 2, 2, "A disc inside a ring."),
+    "gauss": Generator(_gauss, "classification", 2, 2, "Two overlapping Gaussian blobs."),
+    "spiral": Generator(_spiral_arms(2), "classification", 2, 2, "Two interleaved spiral arms."),
+    "spiral3": Generator(_spiral_arms(3), "classification", 2, 3, "Three interleaved spiral arms."),
+    "moons": Generator(_moons, "classification", 2, 2, "Two interlocking half moons."),
+    "sine": Generator(_sine, "regression", 1, 1, "y = sin(πx) plus noise."),
+    "line": Generator(_line, "regression", 1, 1, "y = m·x + b plus noise."),
+    "affine3d": Generator(_affine3d, "regression", 3, 3,
+                          "3-D points and their images under a hidden affine map."),
+}
+
+
+def dataset_spec(settings: DatasetSettings) -> DataSpec:
+    """The shape of the problem, known without generating the data."""
+    if settings.name == "custom":
+        points = settings.points or {}
+        x = points.get("x") or [[]]
+        return DataSpec(len(x[0]), points.get("task", "classification"), int(points.get("n_outputs", 2)))
+    gen = _generator(settings.name)
+    return DataSpec(gen.n_inputs, gen.task, gen.n_outputs)
+
+
+def _generator(name: str) -> Generator:
+    if name not in GENERATORS:
+        raise DatasetError(f"unknown dataset {name!r}; use one of {', '.join(GENERATORS)}, custom")
+    return GENERATORS[name]
+
+
+def split(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Generator):
+    order = rng.permutation(len(x))
+    n_test = min(len(x) - 1, int(round(len(x) * test_fraction)))
+    test, train = order[:n_test], order[n_test:]
+    return x[train], y[train], x[test], y[test]
+
+
+def feature_names(n: int) -> tuple[str, ...]:
+    return tuple(f"x{i + 1}" for i in range(n))
+
+
+def make_dataset(settings: DatasetSettings, seed: int = 0) -> Dataset:
+    """Generate (or rebuild from stored points) the dataset these settings describe."""
+    if settings.name == "custom":
+        from laegna_gui.core.custom_data import custom_dataset
+        return custom_dataset(settings, seed)
+    gen = _generator(settings.name)
+    if not 4 <= settings.samples <= MAX_SAMPLES:
+        raise DatasetError(f"samples must be between 4 and {MAX_SAMPLES}, got {settings.samples}")
+    task = gen.task
+    rng = np.random.default_rng(seed)
+    x, y = gen.make(rng, settings.samples, settings.noise, seed=seed, **settings.options)
+    x = x.astype(np.float32)
+    y = y if task == "classification" else y.astype(np.float32)
+    if settings.options.get("variant") == "corners":
+        parts = (x, y, x, y)  # four points cannot be split: test on what was learned
+    else:
+        parts = split(x, y, settings.test_fraction, rng)
+    return Dataset(*parts, task=task, n_outputs=gen.n_outputs, feature_names=feature_names(x.shape[1]))

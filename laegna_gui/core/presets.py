@@ -1,0 +1,38 @@
+"""Presets: ready-made projects shipped in resources/presets, one lesson each."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from laegna_gui.core.errors import ProjectFileError
+from laegna_gui.core.project import Project
+from laegna_gui.core.project_file import load_project
+from laegna_gui.core.resources import resource
+
+DEFAULT_PRESET = "xor"
+
+
+@dataclass(frozen=True)
+class PresetInfo:
+    name: str
+    title: str
+    description: str
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in resource("presets").glob("*.laegna"))
+
+
+def preset_info() -> list[PresetInfo]:
+    infos = []
+    for name in preset_names():
+        data = json.loads(resource("presets", f"{name}.laegna").read_text(encoding="utf-8"))
+        infos.append(PresetInfo(name, data.get("name", name), data.get("description", "")))
+    return infos
+
+
+def load_preset(name: str) -> Project:
+    if name not in preset_names():
+        raise ProjectFileError(f"unknown preset {name!r}; choose one of {', '.join(preset_names())}")
+    return load_project(resource("presets", f"{name}.laegna"))

@@ -1,0 +1,74 @@
+"""What the network is trained to do: target encoding, the loss, and how outputs become answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+_ZERO_ONE = ("sigmoid", "step", "softmax", "relu")
+
+
+class Objective:
+    """Couples a loss with the task and the network's output.
+
+    A single output unit for two classes is compared with 0/1 targets when it ends in a
+    sigmoid or step (threshold 0.5), and with −1/+1 otherwise (tanh, linear; threshold 0).
+    Hinge loss always uses −1/+1. Several output units get one-hot targets (or class
+    indices for cross-entropy and hinge).
+    """
+
+    def __init__(self, loss: str, task: str, width: int, last_activation: str) -> None:
+        self.loss, self.task, self.width = loss, task, width
+        self.last = last_activation
+        self.signed = loss == "hinge" or last_activation not in _ZERO_ONE
+        self.threshold = 0.0 if self.signed else 0.5
+
+    @property
+    def classifies(self) -> bool:
+        return self.task == "classification"
+
+    def encode(self, y: np.ndarray) -> torch.Tensor:
+        """Targets in the form this loss compares against."""
+        if not self.classifies:
+            return torch.as_tensor(y, dtype=torch.float32).reshape(len(y), -1)
+        labels = torch.as_tensor(y, dtype=torch.long)
+        if self.width == 1:
+            target = labels.to(torch.float32)[:, None]
+            return target * 2 - 1 if self.signed else target
+        if self.loss in ("cross_entropy", "hinge"):
+            return labels
+        return F.one_hot(labels, self.width).to(torch.float32)
+
+    def __call__(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        if self.loss == "mse":
+            return F.mse_loss(output, target)
+        if self.loss == "mae":
+            return F.l1_loss(output, target)
+        if self.loss == "bce":
+            return F.binary_cross_entropy(output, target)
+        if self.loss == "cross_entropy":
+            if self.last == "softmax":
+                return F.nll_loss(torch.log(output.clamp_min(1e-12)), target)
+            return F.cross_entropy(output, target)
+        if self.width == 1:  # hinge, binary
+            return torch.relu(1 - target * output).mean()
+        return F.multi_margin_loss(output, target)
+
+    def predict(self, output: torch.Tensor) -> torch.Tensor:
+        """Class indices for classification (the raw output for regression)."""
+        if not self.classifies:
+            return output
+        if self.width == 1:
+            return (output[:, 0] > self.threshold).long()
+        return output.argmax(dim=1)
+
+    def probability(self, output: torch.Tensor) -> torch.Tensor:
+        """For the decision boundary: P(class 1) for one unit, class probabilities otherwise."""
+        if self.width == 1:
+            if self.signed:
+                return ((output[:, 0].clamp(-1, 1) + 1) / 2)
+            return output[:, 0].clamp(0, 1)
+        if self.last == "softmax":
+            return output
+        return torch.softmax(output, dim=1)

@@ -1,0 +1,44 @@
+"""What leaves the engine: frozen, numpy-only records that are safe to hand to another thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Losses without regularization; accuracies are None for regression."""
+
+    train_loss: float
+    test_loss: float
+    train_accuracy: float | None
+    test_accuracy: float | None
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One optimizer iteration made visible: before, slope, update, after."""
+
+    step: int
+    batch_size: int
+    loss_before: float
+    loss_after: float
+    weights_before: dict[str, np.ndarray]
+    gradients: dict[str, np.ndarray]
+    updates: dict[str, np.ndarray]
+    weights_after: dict[str, np.ndarray]
+    gradient_norm: float
+    clipped: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state of training at one moment, as numpy copies."""
+
+    step: int
+    epoch: int
+    metrics: Metrics
+    weights: dict[str, np.ndarray]
+    gradients: dict[str, np.ndarray] = field(default_factory=dict)

@@ -1,0 +1,215 @@
+"""Training a graph network: one exact iteration at a time, or many as fast as possible."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from laegna_gui.core.datasets import Dataset, make_dataset
+from laegna_gui.core.errors import GraphError, TrainingDiverged
+from laegna_gui.core.project import Project
+from laegna_gui.core.training_settings import TrainingSettings
+from laegna_gui.core.validate import analyse, check_loss, final_activation
+from laegna_gui.engine import configure_torch
+from laegna_gui.engine.network import GraphNetwork, frozen_numpy
+from laegna_gui.engine.objective import Objective
+from laegna_gui.engine.optimizers import make_optimizer, update_hyperparameters
+from laegna_gui.engine.snapshot import Metrics, Snapshot, StepReport
+from laegna_gui.engine.weight_guard import WeightGuard
+
+
+class Trainer:
+    """Owns a torch model, its optimizer and the data. Not thread-safe: one owner only."""
+
+    def __init__(self, project: Project, dataset: Dataset | None = None) -> None:
+        configure_torch()
+        self.graph = project.graph.copy()
+        self.seed = project.seed
+        self.data = dataset or make_dataset(project.dataset, project.seed)
+        self.analysis = analyse(self.graph, self.data.spec, project.training.loss)
+        self._has_batch_norm = bool(self.graph.nodes_of_type("batch_norm"))
+        self._check_batch_norm(project.training)
+        self.network = GraphNetwork(self.graph, self.analysis, self.data.spec, project.seed)
+        if project.weights is not None:
+            self.network.load_weights(project.weights)
+        self.x_train = torch.as_tensor(self.data.x_train)
+        self.x_test = torch.as_tensor(self.data.x_test)
+        self.settings = project.training
+        self._set_objective(project.training.loss)
+        self.optimizer = make_optimizer(self.network.parameters(), self.settings)
+        self.guard = WeightGuard(list(self.network.parameters()))
+        self._batch_rng = torch.Generator().manual_seed(project.seed)
+        self.step_count = 0
+        self.epoch = 0
+        self._order = torch.randperm(len(self.x_train), generator=self._batch_rng)
+        self._cursor = 0
+
+    # --- settings ------------------------------------------------------------
+    def _check_batch_norm(self, s: TrainingSettings) -> None:
+        if self._has_batch_norm and s.batch_size == 1:
+            raise GraphError("batch norm needs batches of 2 or more points; raise the batch size")
+
+    def _set_objective(self, loss: str) -> None:
+        width = self.analysis.widths[self.network.output_id]
+        self.objective = Objective(loss, self.data.task, width, final_activation(self.graph))
+        self.y_train = self.objective.encode(self.data.y_train)
+        self.y_test = self.objective.encode(self.data.y_test)
+
+    def set_settings(self, settings: TrainingSettings) -> None:
+        """Takes effect at the next iteration; weights (and optimizer state, if the
+        optimizer kind is unchanged) are kept."""
+        width = self.analysis.widths[self.network.output_id]
+        check_loss(self.graph, width, self.data.spec, settings.loss)
+        self._check_batch_norm(settings)
+        old, self.settings = self.settings, settings
+        if settings.loss != old.loss:
+            self._set_objective(settings.loss)
+        if settings.optimizer != old.optimizer:
+            self.optimizer = make_optimizer(self.network.parameters(), settings)
+        else:
+            update_hyperparameters(self.optimizer, settings)
+
+    # --- batches -------------------------------------------------------------
+    @property
+    def batch_size(self) -> int:
+        n = len(self.x_train)
+        return n if self.settings.batch_size <= 0 else min(self.settings.batch_size, n)
+
+    def next_batch(self) -> torch.Tensor:
+        """Indices of the next mini-batch. An epoch ends when the shuffled order runs out
+        (or, with batch norm, when only one point would be left for a last batch)."""
+        n = len(self.x_train)
+        if self._cursor >= n:
+            self._order = torch.randperm(n, generator=self._batch_rng)
+            self._cursor = 0
+        batch = self._order[self._cursor:self._cursor + self.batch_size]
+        self._cursor += len(batch)
+        if self._cursor >= n or (self._has_batch_norm and n - self._cursor < 2):
+            self._cursor = n
+            self.epoch += 1
+        return batch
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.x_train) / self.batch_size)
+
+    # --- one iteration -------------------------------------------------------
+    def _penalty(self) -> torch.Tensor | float:
+        s = self.settings
+        if s.regularization == "none" or s.reg_rate == 0:
+            return 0.0
+        weights = [p for name, p in self.network.named_trainables().items()
+                   if name.endswith(".weight") and self.graph.node(name.split(".")[0]).type == "dense"]
+        if s.regularization == "l1":
+            return s.reg_rate * sum(w.abs().sum() for w in weights)
+        return s.reg_rate * 0.5 * sum((w * w).sum() for w in weights)
+
+    def _iteration(self, batch: torch.Tensor) -> tuple[float, float]:
+        """Forward, loss, backward, clip, update. Returns (data loss, gradient norm).
+
+        A non-finite loss or gradient stops before the update; non-finite weights after
+        it are rolled back. Either way TrainingDiverged is raised and the weights stay
+        those from before this step."""
+        self.network.train()
+        self.optimizer.zero_grad(set_to_none=False)
+        data_loss = self.objective(self.network(self.x_train[batch]), self.y_train[batch])
+        loss_value = data_loss.item()
+        if not math.isfinite(loss_value):
+            raise TrainingDiverged(self._diverged_message("loss"))
+        (data_loss + self._penalty()).backward()
+        norm = self._gradient_norm()
+        if not math.isfinite(norm):
+            raise TrainingDiverged(self._diverged_message("gradient"))
+        if self.settings.clip:
+            torch.nn.utils.clip_grad_norm_(self.network.parameters(), self.settings.clip_norm)
+        self.guard.save()
+        self.optimizer.step()
+        if not self.guard.finite():
+            self.guard.restore()
+            self.optimizer = make_optimizer(self.network.parameters(), self.settings)
+            raise TrainingDiverged(self._diverged_message("weights"))
+        self.step_count += 1
+        return loss_value, norm
+
+    def _gradient_norm(self) -> float:
+        grads = [p.grad for p in self.network.parameters() if p.grad is not None]
+        if not grads:
+            return 0.0
+        return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))).item()
+
+    def _diverged_message(self, what: str) -> str:
+        return (f"training diverged at step {self.step_count + 1}: the {what} became NaN or infinite. "
+                f"The weights from before that step are kept; lower the learning rate "
+                f"(now {self.settings.learning_rate:g}) or turn on gradient clipping.")
+
+    def step(self) -> StepReport:
+        """Exactly one optimizer iteration on one mini-batch, with everything it did."""
+        batch = self.next_batch()
+        before = self.network.weights()
+        loss_before = self.batch_loss(batch)
+        _, norm = self._iteration(batch)
+        gradients = {k: frozen_numpy(p.grad) for k, p in self.network.named_trainables().items()
+                     if p.grad is not None}
+        after = self.network.weights()
+        updates = {k: _frozen(after[k] - before[k]) for k in after}
+        return StepReport(self.step_count, len(batch), loss_before, self.batch_loss(batch), before,
+                          gradients, updates, after, norm,
+                          self.settings.clip and norm > self.settings.clip_norm)
+
+    def run(self, n: int) -> float:
+        """`n` iterations as fast as possible; returns the last mini-batch loss."""
+        loss = math.nan
+        for _ in range(n):
+            loss, _ = self._iteration(self.next_batch())
+        return loss
+
+    def run_epochs(self, n: int = 1) -> float:
+        """Iterate until `n` more epochs have completed (the first may be partly done)."""
+        target = self.epoch + n
+        loss = math.nan
+        while self.epoch < target:
+            loss, _ = self._iteration(self.next_batch())
+        return loss
+
+    # --- evaluation ----------------------------------------------------------
+    @torch.no_grad()
+    def batch_loss(self, batch: torch.Tensor) -> float:
+        self.network.eval()
+        return self.objective(self.network(self.x_train[batch]), self.y_train[batch]).item()
+
+    @torch.no_grad()
+    def _score(self, x: torch.Tensor, y: torch.Tensor, labels: np.ndarray) -> tuple[float, float | None]:
+        output = self.network(x)
+        loss = self.objective(output, y).item()
+        if not self.objective.classifies:
+            return loss, None
+        predicted = self.objective.predict(output).numpy()
+        return loss, float(np.mean(predicted == labels))
+
+    def evaluate(self) -> Metrics:
+        """Train and test loss (and accuracy), with dropout and batch norm in eval mode."""
+        self.network.eval()
+        train = self._score(self.x_train, self.y_train, self.data.y_train)
+        test = self._score(self.x_test, self.y_test, self.data.y_test)
+        self.network.train()
+        return Metrics(train[0], test[0], train[1], test[1])
+
+    @torch.no_grad()
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        self.network.eval()
+        return self.network(torch.as_tensor(x, dtype=torch.float32)).numpy()
+
+    def snapshot(self) -> Snapshot:
+        grads = {k: frozen_numpy(p.grad) for k, p in self.network.named_trainables().items()
+                 if p.grad is not None}
+        return Snapshot(self.step_count, self.epoch, self.evaluate(), self.network.weights(), grads)
+
+    def weights(self) -> dict[str, np.ndarray]:
+        return self.network.weights()
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array

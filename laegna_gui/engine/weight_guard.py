@@ -1,0 +1,28 @@
+"""Keeps the last good weights so a diverging step can be undone."""
+
+from __future__ import annotations
+
+import torch
+
+
+class WeightGuard:
+    """A copy of the parameters taken before each update (cheap: one foreach copy)."""
+
+    def __init__(self, params: list[torch.nn.Parameter]) -> None:
+        self.params = params
+        self.saved = [p.detach().clone() for p in params]
+
+    def save(self) -> None:
+        with torch.no_grad():
+            torch._foreach_copy_(self.saved, [p.detach() for p in self.params])
+
+    def finite(self) -> bool:
+        if not self.params:
+            return True
+        with torch.no_grad():
+            total = torch.stack([p.sum() for p in self.params]).sum()
+        return bool(torch.isfinite(total))
+
+    def restore(self) -> None:
+        with torch.no_grad():
+            torch._foreach_copy_([p.data for p in self.params], self.saved)
