@@ -28,7 +28,10 @@ class CsvTable:
 
 
 def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16"):
+    # UTF-16 only with its byte-order mark: without one, any even-length Latin-1 or
+    # cp1252 file "decodes" as UTF-16 into nonsense that then fails with a confusing error.
+    has_bom = raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+    for encoding in ("utf-8-sig", "utf-16") if has_bom else ("utf-8-sig",):
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:

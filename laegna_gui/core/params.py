@@ -28,12 +28,13 @@ class Param:
         return checker(value, where)
 
     def _check_int(self, value: Any, where: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or isinstance(value, float) and not value.is_integer()):  # also refuses inf and nan
             raise ParameterError(f"{where}: expected a whole number, got {value!r}")
         return int(self._in_range(int(value), where))
 
     def _check_float(self, value: Any, where: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
             raise ParameterError(f"{where}: expected a finite number, got {value!r}")
         return float(self._in_range(float(value), where))
 
@@ -59,5 +60,13 @@ class Param:
 
     def _in_range(self, value: float, where: str) -> float:
         if self.low is not None and value < self.low or self.high is not None and value > self.high:
-            raise ParameterError(f"{where}: {value:g} is outside {self.low:g}…{self.high:g}")
+            shown = f"{value:g}" if isinstance(value, float) else str(value)  # :g overflows on huge ints
+            raise ParameterError(f"{where}: {shown} is outside {self.low:g}…{self.high:g}")
         return value
+
+
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float (JSON allows 400-digit integers)
+        return False

@@ -36,3 +36,16 @@ def load_preset(name: str) -> Project:
     if name not in preset_names():
         raise ProjectFileError(f"unknown preset {name!r}; choose one of {', '.join(preset_names())}")
     return load_project(resource("presets", f"{name}.laegna"))
+
+
+def open_target(target: str) -> Project:
+    """A project file path or a preset name, as given on the command line."""
+    from pathlib import Path
+
+    path = Path(target)
+    if path.suffix == ".laegna" or path.exists():
+        return load_project(path)
+    if target in preset_names():
+        return load_preset(target)
+    raise ProjectFileError(f"{target!r} is neither a project file nor a preset "
+                           f"({', '.join(preset_names())})")

@@ -83,13 +83,17 @@ def _read_weights(raw: Any, project: Project) -> dict[str, np.ndarray]:
         values = require(entry, "values", list, where)
         try:
             array = np.asarray(values, dtype=np.float32)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ProjectFileError(f"{where}.values: expected a flat list of numbers") from None
-        if array.ndim != 1 or not all(isinstance(s, int) and s >= 0 for s in shape):
+        if array.ndim != 1 or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0
+                                         for s in shape):
             raise ProjectFileError(f"{where}: expected a flat list of numbers and a shape of whole numbers")
         if math.prod(shape) != array.size or not np.all(np.isfinite(array)):
             raise ProjectFileError(f"{where}: the values do not fill shape {shape} with finite numbers")
-        weights[name] = array.reshape(shape)
+        try:
+            weights[name] = array.reshape(shape)
+        except ValueError:  # e.g. shape [10**30, 0]: no values, but too many dimensions for numpy
+            raise ProjectFileError(f"{where}: shape {shape} is too large") from None
     check_weights(weights, expected)
     return weights
 

@@ -32,7 +32,10 @@ def require(data: Any, key: str, kind: type, path: str,
     value = data[key]
     ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value, ok = float(value), True
+        try:
+            value, ok = float(value), True
+        except OverflowError:
+            raise ProjectFileError(f"{where}: the number is too large") from None
     if not ok:
         raise ProjectFileError(f"{where}: expected {_KIND_NAMES[kind]}, got {type(value).__name__}")
     if kind in (int, float) and (low is not None and value < low or high is not None and value > high):
@@ -104,6 +107,8 @@ def read_dataset(data: dict) -> DatasetSettings:
         require(points, "y", list, "dataset.points")
         if not 2 <= len(rows) <= MAX_SAMPLES:
             raise ProjectFileError(f"dataset.points.x: expected 2…{MAX_SAMPLES} rows")
+        if not all(isinstance(row, list) and row and len(row) == len(rows[0]) for row in rows):
+            raise ProjectFileError("dataset.points.x: expected rows of numbers, all of the same length")
     return DatasetSettings(
         name=name,
         samples=require(data, "samples", int, "dataset", low=4, high=MAX_SAMPLES),

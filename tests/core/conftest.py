@@ -77,3 +77,10 @@ def record():
 def wire():
     """`wire(graph, a, b, c)` adds the edges a→b→c."""
     return chain
+
+
+@pytest.fixture(scope="session")
+def xor_data() -> dict:
+    """The plain (JSON-ready) data of the xor project. Shared: deep-copy before changing it."""
+    from laegna_gui.core.project_file import project_to_data
+    return project_to_data(build_xor_project())

@@ -1,0 +1,98 @@
+"""The `laegna-gui` command: the window, or headless work (train, presets, screenshot…)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+
+from laegna_gui import __version__
+from laegna_gui.core.errors import LaegnaError, TrainingDiverged
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as one `error:` line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"error: {message} (see laegna-gui --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="laegna-gui", description="Laegna — a desktop playground for neural networks.")
+    parser.add_argument("--version", action="version", version=f"laegna-gui {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    presets = sub.add_parser("presets", help="list the shipped presets")
+    presets.add_argument("--json", action="store_true", help="print a JSON list")
+
+    train = sub.add_parser("train", help="train a project or preset without a window")
+    train.add_argument("target", help="a .laegna file or a preset name")
+    train.add_argument("--steps", type=int, default=1000, help="optimizer iterations (default 1000)")
+    train.add_argument("--seed", type=int, help="override the project's random seed")
+    train.add_argument("--out", help="save the trained project, with its weights, here")
+    train.add_argument("--json", action="store_true", help="print one JSON object with the results")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in _COMMANDS):
+        return _open_window(argv[0] if argv else None)
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except LaegnaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1 if isinstance(exc, TrainingDiverged) else 2
+
+
+def _open_window(target: str | None) -> int:
+    from laegna_gui.ui.app import run_app
+
+    return run_app(target)
+
+
+def _presets(args: argparse.Namespace) -> int:
+    from laegna_gui.core.presets import preset_info
+
+    infos = preset_info()
+    if args.json:
+        print(json.dumps([vars(i) for i in infos], ensure_ascii=False))
+    else:
+        for info in infos:
+            print(f"{info.name:16s} {info.title}")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from laegna_gui.core.presets import open_target
+    from laegna_gui.core.project_file import save_project
+    from laegna_gui.engine.trainer import Trainer
+
+    if args.steps < 0:
+        raise LaegnaError("--steps must be 0 or more")
+    project = open_target(args.target)
+    if args.seed is not None:
+        project = replace(project, seed=args.seed, weights=None)
+    trainer = Trainer(project)
+    start = time.perf_counter()
+    trainer.run(args.steps)
+    seconds = time.perf_counter() - start
+    metrics = trainer.evaluate()
+    if args.out:
+        project.weights = trainer.weights()
+        save_project(project, args.out)
+    result = {"steps": trainer.step_count, "epochs": trainer.epoch, **vars(metrics),
+              "seconds": round(seconds, 4)}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:15s} {value}")
+    return 0
+
+
+_COMMANDS = {"presets": _presets, "train": _train}
