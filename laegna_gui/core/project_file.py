@@ -143,10 +143,21 @@ def project_to_data(project: Project, with_weights: bool = True) -> dict[str, An
         "dataset": _dataset_to_data(project.dataset),
         "training": dict(vars(project.training)),
     }
-    if with_weights and project.weights is not None:
+    if with_weights and _weights_fit(project):
         data["weights"] = {name: {"shape": list(a.shape), "values": a.ravel().tolist()}
                            for name, a in project.weights.items()}
     return data
+
+
+def _weights_fit(project: Project) -> bool:
+    """Weights are written only when they still match the graph (edits may have changed it)."""
+    if project.weights is None:
+        return False
+    try:
+        check_weights(project.weights, expected_shapes(project.graph, project.analyse()))
+    except LaegnaError:
+        return False
+    return True
 
 
 def _dataset_to_data(settings: DatasetSettings) -> dict[str, Any]:

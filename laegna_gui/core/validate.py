@@ -180,14 +180,14 @@ def check_connection(graph: Graph, src: str, dst: str, spec: DataSpec) -> None:
     node = trial.node(dst)
     if node.type != "add":
         return
-    widths = _partial_widths(trial, spec)
+    widths = partial_widths(trial, spec)
     incoming = {widths.get(s) for s in trial.inputs_of(dst)} - {None}
     if len(incoming) > 1:
         raise ShapeMismatchError(
             f"Add needs inputs of the same width, got {' and '.join(str(w) for w in sorted(incoming))}", dst)
 
 
-def _partial_widths(graph: Graph, spec: DataSpec) -> dict[str, int]:
+def partial_widths(graph: Graph, spec: DataSpec) -> dict[str, int]:
     """Widths of the nodes whose width is known so far (an unfinished graph is fine)."""
     widths: dict[str, int] = {}
     for node_id in graph.topological_order():

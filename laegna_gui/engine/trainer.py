@@ -39,7 +39,8 @@ class Trainer:
         self.settings = project.training
         self._set_objective(project.training.loss)
         self.optimizer = make_optimizer(self.network.parameters(), self.settings)
-        self.guard = WeightGuard(list(self.network.parameters()))
+        # Parameters and batch-norm running statistics: a failed step must undo both.
+        self.guard = WeightGuard(list(self.network.named_state().values()))
         self._batch_rng = torch.Generator().manual_seed(project.seed)
         self.step_count = 0
         self.epoch = 0
@@ -113,18 +114,20 @@ class Trainer:
         it are rolled back. Either way TrainingDiverged is raised and the weights stay
         those from before this step."""
         self.network.train()
+        self.guard.save()  # before the forward pass, which updates batch-norm statistics
         self.optimizer.zero_grad(set_to_none=False)
         data_loss = self.objective(self.network(self.x_train[batch]), self.y_train[batch])
         loss_value = data_loss.item()
         if not math.isfinite(loss_value):
+            self.guard.restore()
             raise TrainingDiverged(self._diverged_message("loss"))
         (data_loss + self._penalty()).backward()
         norm = self._gradient_norm()
         if not math.isfinite(norm):
+            self.guard.restore()
             raise TrainingDiverged(self._diverged_message("gradient"))
         if self.settings.clip:
             torch.nn.utils.clip_grad_norm_(self.network.parameters(), self.settings.clip_norm)
-        self.guard.save()
         self.optimizer.step()
         if not self.guard.finite():
             self.guard.restore()

@@ -6,9 +6,10 @@ import torch
 
 
 class WeightGuard:
-    """A copy of the parameters taken before each update (cheap: one foreach copy)."""
+    """A copy of the parameters (and batch-norm statistics) taken before each step
+    (cheap: one foreach copy)."""
 
-    def __init__(self, params: list[torch.nn.Parameter]) -> None:
+    def __init__(self, params: list[torch.Tensor]) -> None:
         self.params = params
         self.saved = [p.detach().clone() for p in params]
 

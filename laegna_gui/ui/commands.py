@@ -1,0 +1,130 @@
+"""Undoable edits. Each verb is one small QUndoCommand acting on the core graph;
+the canvas follows the graph's events, so commands never touch items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from laegna_gui.core.graph import Graph, Node
+
+_PARAMS_ID = 1001
+
+
+class AddNodeCommand(QUndoCommand):
+    def __init__(self, graph: Graph, type_name: str, params: dict[str, Any] | None = None,
+                 pos: tuple[float, float] = (0.0, 0.0), node_id: str | None = None,
+                 parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Add {type_name}", parent)
+        self.graph, self.type_name, self.params, self.pos = graph, type_name, dict(params or {}), pos
+        self.node_id = node_id or graph.new_id(type_name)
+
+    def redo(self) -> None:
+        self.graph.add_node(self.type_name, self.params, self.pos, self.node_id)
+
+    def undo(self) -> None:
+        self.graph.remove_node(self.node_id)
+
+
+class AddEdgeCommand(QUndoCommand):
+    def __init__(self, graph: Graph, src: str, dst: str, index: int | None = None,
+                 parent: QUndoCommand | None = None) -> None:
+        super().__init__("Connect", parent)
+        self.graph, self.src, self.dst, self.index = graph, src, dst, index
+
+    def redo(self) -> None:
+        self.graph.add_edge(self.src, self.dst, self.index)
+
+    def undo(self) -> None:
+        self.graph.remove_edge(self.src, self.dst)
+
+
+class RemoveEdgeCommand(QUndoCommand):
+    def __init__(self, graph: Graph, src: str, dst: str, parent: QUndoCommand | None = None) -> None:
+        super().__init__("Disconnect", parent)
+        self.graph, self.src, self.dst = graph, src, dst
+        self.index = 0
+
+    def redo(self) -> None:
+        self.index = self.graph.remove_edge(self.src, self.dst)
+
+    def undo(self) -> None:
+        self.graph.add_edge(self.src, self.dst, self.index)
+
+
+class RemoveNodeCommand(QUndoCommand):
+    """Removes a node; its wires go first, as child commands, and come back on undo."""
+
+    def __init__(self, graph: Graph, node_id: str, parent: QUndoCommand | None = None) -> None:
+        super().__init__("Delete", parent)
+        self.graph, self.node_id = graph, node_id
+        self.node: Node = graph.node(node_id)
+        for src, dst in [e for e in graph.edges if node_id in e]:
+            RemoveEdgeCommand(graph, src, dst, self)
+
+    def redo(self) -> None:
+        super().redo()  # children: the wires
+        self.graph.remove_node(self.node_id)
+
+    def undo(self) -> None:
+        n = self.node
+        self.graph.add_node(n.type, n.params, n.pos, n.id)
+        super().undo()
+
+
+class MoveNodesCommand(QUndoCommand):
+    """A whole drag of one or more nodes: one undo step."""
+
+    def __init__(self, graph: Graph, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
+                 parent: QUndoCommand | None = None) -> None:
+        super().__init__("Move", parent)
+        self.graph, self.moves = graph, moves
+
+    def redo(self) -> None:
+        for node_id, (_, new) in self.moves.items():
+            self.graph.move_node(node_id, new)
+
+    def undo(self) -> None:
+        for node_id, (old, _) in self.moves.items():
+            self.graph.move_node(node_id, old)
+
+
+class SetParamsCommand(QUndoCommand):
+    """A parameter change; quick successive edits of one field merge into one step."""
+
+    def __init__(self, graph: Graph, node_id: str, params: dict[str, Any],
+                 parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Change {', '.join(params)}", parent)
+        self.graph, self.node_id, self.new = graph, node_id, dict(params)
+        self.old = {k: graph.node(node_id).params[k] for k in params}
+
+    def redo(self) -> None:
+        self.graph.set_params(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.graph.set_params(self.node_id, self.old)
+
+    def id(self) -> int:
+        return _PARAMS_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetParamsCommand) or other.node_id != self.node_id \
+                or set(other.new) != set(self.new):
+            return False
+        self.new = other.new
+        return True
+
+
+class SetValueCommand(QUndoCommand):
+    """Replace a value held by a setter (dataset or training settings) — undoable."""
+
+    def __init__(self, text: str, setter, old: Any, new: Any, parent: QUndoCommand | None = None) -> None:
+        super().__init__(text, parent)
+        self.setter, self.old, self.new = setter, old, new
+
+    def redo(self) -> None:
+        self.setter(self.new)
+
+    def undo(self) -> None:
+        self.setter(self.old)

@@ -1,0 +1,127 @@
+"""The open project: its file, its undo history and whether its network is valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from laegna_gui.core.datasets import DatasetSettings, dataset_spec
+from laegna_gui.core.errors import LaegnaError
+from laegna_gui.core.project import Project
+from laegna_gui.core.project_file import save_project
+from laegna_gui.core.training_settings import TrainingSettings
+from laegna_gui.core.validate import Analysis, DataSpec, analyse, partial_widths
+from laegna_gui.ui.commands import SetValueCommand
+
+
+class Document(QObject):
+    """Owns the Project being edited. Views read `project.graph` and follow its events;
+    every edit goes through `push` so it can be undone."""
+
+    project_replaced = Signal()
+    validity_changed = Signal(object)  # None when valid, else the LaegnaError
+    dataset_changed = Signal()
+    training_changed = Signal()
+    modified_changed = Signal(bool)
+    path_changed = Signal()
+
+    def __init__(self, project: Project | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.project = project or Project()
+        self.path: Path | None = None
+        self.error: LaegnaError | None = None
+        self._connect_graph()
+
+    # --- the project ---------------------------------------------------------
+    @property
+    def graph(self):
+        return self.project.graph
+
+    @property
+    def spec(self) -> DataSpec:
+        return dataset_spec(self.project.dataset)
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def load(self, project: Project, path: str | Path | None = None, modified: bool = False) -> None:
+        """Replace the open project (the old one's history goes with it)."""
+        for event in self.project.graph.events.all():
+            event.disconnect(self._graph_changed)
+        self.project = project
+        self.undo_stack.clear()
+        self.set_path(path)
+        self._connect_graph()
+        self.project_replaced.emit()
+        self.revalidate()
+        if modified:
+            self.undo_stack.resetClean()  # no clean state reachable: counts as modified
+        self.modified_changed.emit(self.modified)
+
+    def set_path(self, path: str | Path | None) -> None:
+        self.path = Path(path) if path else None
+        self.path_changed.emit()
+
+    def save(self, path: str | Path | None = None) -> None:
+        target = Path(path) if path else self.path
+        if target is None:
+            raise ValueError("no file name given")
+        save_project(self.project, target)
+        self.set_path(target)
+        self.undo_stack.setClean()
+
+    def _connect_graph(self) -> None:
+        for event in self.project.graph.events.all():
+            event.connect(self._graph_changed)
+
+    def _graph_changed(self, *_args) -> None:
+        self.revalidate()
+
+    # --- validity ------------------------------------------------------------
+    def analysis(self) -> Analysis | None:
+        try:
+            return analyse(self.graph, self.spec, self.project.training.loss)
+        except LaegnaError:
+            return None
+
+    def revalidate(self) -> None:
+        try:
+            analyse(self.graph, self.spec, self.project.training.loss)
+            error = None
+        except LaegnaError as exc:
+            error = exc
+        self.error = error
+        self.validity_changed.emit(error)
+
+    def widths(self) -> dict[str, int]:
+        """Known output widths of every node, even in an unfinished network."""
+        return partial_widths(self.graph, self.spec)
+
+    # --- edits ---------------------------------------------------------------
+    def push(self, command: QUndoCommand) -> None:
+        self.undo_stack.push(command)
+
+    def set_dataset(self, settings: DatasetSettings) -> None:
+        """Undoable change of the dataset settings."""
+        if settings != self.project.dataset:
+            self.push(SetValueCommand("Change dataset", self._apply_dataset, self.project.dataset, settings))
+
+    def _apply_dataset(self, settings: DatasetSettings) -> None:
+        self.project.dataset = settings
+        self.project.weights = None
+        self.dataset_changed.emit()
+        self.revalidate()
+
+    def set_training(self, settings: TrainingSettings) -> None:
+        if settings != self.project.training:
+            self.push(SetValueCommand("Change training", self._apply_training, self.project.training, settings))
+
+    def _apply_training(self, settings: TrainingSettings) -> None:
+        self.project.training = settings
+        self.training_changed.emit()
+        self.revalidate()
