@@ -81,6 +81,8 @@ def _read_weights(raw: Any, project: Project) -> dict[str, np.ndarray]:
         where = f"weights.{name}"
         shape = require(entry, "shape", list, where)
         values = require(entry, "values", list, where)
+        if not all(type(v) in (int, float) for v in values):
+            raise ProjectFileError(f"{where}.values: expected a flat list of numbers")
         try:
             array = np.asarray(values, dtype=np.float32)
         except (TypeError, ValueError, OverflowError):

@@ -86,9 +86,9 @@ def _check_paths(graph: Graph, source: Node, sink: Node) -> None:
 def _width(graph: Graph, node: Node, widths: dict[str, int], spec: DataSpec) -> int:
     if node.type == "input":
         return input_width(node, spec)
-    incoming = [widths[src] for src in graph.inputs_of(node.id)]
-    if node.type == "dense":
+    if node.type == "dense":  # known even when what feeds it is not (partial_widths relies on it)
         return node.params["units"]
+    incoming = [widths[src] for src in graph.inputs_of(node.id)]
     if node.type == "concat":
         return sum(incoming)
     if node.type == "add" and len(set(incoming)) > 1:

@@ -70,7 +70,7 @@ def test_dataset_spec_of_custom_points_matches_the_data():
 
 
 @pytest.mark.parametrize("samples, fraction, n_test", [
-    (200, 0.5, 100), (200, 0.3, 60), (101, 0.25, 25), (10, 0.0, 0), (10, 0.9, 9), (10, 1.0, 9),
+    (200, 0.5, 100), (200, 0.3, 60), (101, 0.25, 25), (9, 0.3, 3), (10, 0.0, 0), (10, 0.9, 9), (10, 1.0, 9),
 ])
 def test_split_sizes_follow_test_fraction(samples, fraction, n_test):
     data = make_dataset(DatasetSettings(name="gauss", samples=samples, test_fraction=fraction))

@@ -1,4 +1,6 @@
-"""Saving and loading `.laegna` project files, and every refusal of a bad file."""
+"""Saving and loading `.laegna` project files, and every refusal of a bad file.
+
+The property (hypothesis) tests of the loader are in test_project_file_fuzz.py."""
 
 from __future__ import annotations
 
@@ -8,10 +10,7 @@ import os
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from laegna_gui.core import project_file
 from laegna_gui.core.datasets import DatasetSettings
 from laegna_gui.core.errors import ProjectFileError
 from laegna_gui.core.project_file import (
