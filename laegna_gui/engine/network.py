@@ -68,7 +68,7 @@ class GraphNetwork(nn.Module):
         state = self.named_state()
         with torch.no_grad():
             for name, array in weights.items():
-                state[name].copy_(torch.as_tensor(np.asarray(array), dtype=state[name].dtype))
+                state[name].copy_(torch.as_tensor(np.array(array, dtype=np.float32)))
 
     def named_trainables(self) -> dict[str, nn.Parameter]:
         return {k: v for k, v in self.named_state().items() if isinstance(v, nn.Parameter)}

@@ -46,7 +46,10 @@ class Objective:
         if self.loss == "mae":
             return F.l1_loss(output, target)
         if self.loss == "bce":
-            return F.binary_cross_entropy(output, target)
+            # written out so a NaN output gives a NaN loss (torch's BCE raises instead);
+            # clamping keeps log() finite when a sigmoid saturates to exactly 0 or 1
+            p = output.clamp(1e-7, 1 - 1e-7)
+            return -(target * torch.log(p) + (1 - target) * torch.log(1 - p)).mean()
         if self.loss == "cross_entropy":
             if self.last == "softmax":
                 return F.nll_loss(torch.log(output.clamp_min(1e-12)), target)

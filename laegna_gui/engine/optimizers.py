@@ -15,7 +15,9 @@ def make_optimizer(params: Iterable[torch.nn.Parameter], s: TrainingSettings) ->
     if s.optimizer == "sgd":
         return torch.optim.SGD(params, lr=lr)
     if s.optimizer in ("momentum", "nesterov"):
-        return torch.optim.SGD(params, lr=lr, momentum=s.momentum, nesterov=s.optimizer == "nesterov")
+        # torch refuses Nesterov without momentum; with momentum 0 it is plain SGD anyway.
+        nesterov = s.optimizer == "nesterov" and s.momentum > 0
+        return torch.optim.SGD(params, lr=lr, momentum=s.momentum, nesterov=nesterov)
     if s.optimizer == "rmsprop":
         return torch.optim.RMSprop(params, lr=lr, alpha=s.momentum if s.momentum > 0 else 0.99)
     if s.optimizer == "adam":

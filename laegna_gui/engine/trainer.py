@@ -25,6 +25,7 @@ class Trainer:
 
     def __init__(self, project: Project, dataset: Dataset | None = None) -> None:
         configure_torch()
+        torch.manual_seed(project.seed)  # dropout masks draw from torch's global generator
         self.graph = project.graph.copy()
         self.seed = project.seed
         self.data = dataset or make_dataset(project.dataset, project.seed)

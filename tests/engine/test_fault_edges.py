@@ -1,0 +1,51 @@
+"""Edge cases of divergence detection and reproducibility."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from laegna_gui.core.presets import load_preset
+from laegna_gui.engine.objective import Objective
+from laegna_gui.engine.trainer import Trainer
+from laegna_gui.engine.weight_guard import WeightGuard
+
+
+def test_bce_on_a_nan_output_gives_a_nan_loss_not_an_exception():
+    objective = Objective("bce", "classification", 1, "sigmoid")
+    loss = objective(torch.tensor([[float("nan")], [0.5]]), torch.tensor([[1.0], [0.0]]))
+    assert math.isnan(loss.item())
+
+
+def test_bce_stays_finite_when_a_sigmoid_saturates():
+    objective = Objective("bce", "classification", 1, "sigmoid")
+    output = torch.tensor([[1.0], [0.0]], requires_grad=True)
+    loss = objective(output, torch.tensor([[0.0], [1.0]]))
+    loss.backward()
+    assert math.isfinite(loss.item()) and torch.isfinite(output.grad).all()
+
+
+def test_huge_but_finite_weights_are_not_mistaken_for_divergence():
+    params = [torch.full((4,), 3e38), torch.full((2,), 3e38)]
+    assert WeightGuard(params).finite()
+    params[1][0] = float("inf")
+    assert not WeightGuard(params).finite()
+
+
+def test_dropout_runs_are_reproducible_from_the_seed():
+    def run(earlier_seed: int) -> dict[str, np.ndarray]:
+        project = load_preset("xor")
+        g = project.graph
+        g.remove_edge("activation1", "dense2")
+        g.add_node("dropout", {"p": 0.5}, node_id="drop")
+        g.add_edge("activation1", "drop")
+        g.add_edge("drop", "dense2")
+        torch.manual_seed(earlier_seed)  # whatever ran before must not matter
+        trainer = Trainer(project)
+        trainer.run(30)
+        return trainer.weights()
+
+    first, second = run(1), run(2)
+    assert all(np.array_equal(first[k], second[k]) for k in first)
