@@ -34,7 +34,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, help="override the project's random seed")
     train.add_argument("--out", help="save the trained project, with its weights, here")
     train.add_argument("--json", action="store_true", help="print one JSON object with the results")
+
+    shot = sub.add_parser("screenshot", help="render the window with TARGET loaded into a PNG")
+    shot.add_argument("target", nargs="?", help="a .laegna file or a preset name (default: xor)")
+    shot.add_argument("--out", required=True, help="the PNG file to write")
+    shot.add_argument("--size", default="1400x860", type=_size, help="window size WxH (default 1400x860)")
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WxH like 1200x800, got {text!r}") from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise argparse.ArgumentTypeError("width and height must be between 200 and 8000")
+    return width, height
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,4 +110,15 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"presets": _presets, "train": _train}
+def _screenshot(args: argparse.Namespace) -> int:
+    from laegna_gui.ui.screenshot import take_screenshot
+
+    try:
+        out = take_screenshot(args.target, args.out, args.size)
+    except OSError as exc:
+        raise LaegnaError(str(exc)) from None
+    print(out)
+    return 0
+
+
+_COMMANDS = {"presets": _presets, "train": _train, "screenshot": _screenshot}

@@ -34,7 +34,8 @@ def _columns(graph: Graph) -> list[list[str]]:
 
 def layered_layout(graph: Graph, heights: dict[str, float] | None = None,
                    x_gap: float = X_GAP, y_gap: float = Y_GAP) -> dict[str, tuple[float, float]]:
-    """Top-left positions: one column per depth, each column centred on y = 0.
+    """Node positions (a node's `pos` is its centre on the canvas, where its ports sit):
+    one column per depth, each column centred on y = 0, so a chain lies on one line.
 
     `heights` (drawn node heights) keeps nodes of one column from overlapping."""
     heights = heights or {}
@@ -43,8 +44,7 @@ def layered_layout(graph: Graph, heights: dict[str, float] | None = None,
         sizes = [heights.get(n, 60.0) for n in nodes]
         total = sum(sizes) + y_gap * (len(nodes) - 1)
         y = -total / 2
-        tallest = max(sizes, default=0.0)
         for node_id, size in zip(nodes, sizes):
-            positions[node_id] = (x_index * x_gap, y + (0 if len(nodes) > 1 else (tallest - size) / 2))
+            positions[node_id] = (x_index * x_gap, y + size / 2)
             y += size + y_gap
     return positions

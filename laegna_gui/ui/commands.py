@@ -54,23 +54,29 @@ class RemoveEdgeCommand(QUndoCommand):
 
 
 class RemoveNodeCommand(QUndoCommand):
-    """Removes a node; its wires go first, as child commands, and come back on undo."""
+    """Removes a node; its wires go first and come back on undo.
+
+    The wire commands are held in a plain list, not as Qt child commands: PySide does not
+    give a child's ownership to its parent, so a child is either collected at once (redo
+    then crashes) or, if referenced, deleted twice when the undo stack goes.
+    """
 
     def __init__(self, graph: Graph, node_id: str, parent: QUndoCommand | None = None) -> None:
         super().__init__("Delete", parent)
         self.graph, self.node_id = graph, node_id
         self.node: Node = graph.node(node_id)
-        for src, dst in [e for e in graph.edges if node_id in e]:
-            RemoveEdgeCommand(graph, src, dst, self)
+        self.wires = [RemoveEdgeCommand(graph, src, dst) for src, dst in graph.edges if node_id in (src, dst)]
 
     def redo(self) -> None:
-        super().redo()  # children: the wires
+        for wire in self.wires:
+            wire.redo()
         self.graph.remove_node(self.node_id)
 
     def undo(self) -> None:
         n = self.node
         self.graph.add_node(n.type, n.params, n.pos, n.id)
-        super().undo()
+        for wire in reversed(self.wires):
+            wire.undo()
 
 
 class MoveNodesCommand(QUndoCommand):

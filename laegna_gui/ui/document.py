@@ -30,7 +30,7 @@ class Document(QObject):
     def __init__(self, project: Project | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._clean_changed)  # a method: Qt drops it when we go
         self.project = project or Project()
         self.path: Path | None = None
         self.error: LaegnaError | None = None
@@ -48,6 +48,9 @@ class Document(QObject):
     @property
     def modified(self) -> bool:
         return not self.undo_stack.isClean()
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
 
     def load(self, project: Project, path: str | Path | None = None, modified: bool = False) -> None:
         """Replace the open project (the old one's history goes with it)."""
@@ -116,6 +119,16 @@ class Document(QObject):
         self.project.weights = None
         self.dataset_changed.emit()
         self.revalidate()
+
+    def set_seed(self, seed: int) -> None:
+        """Undoable change of the random seed; it draws the data, so dataset_changed follows."""
+        if seed != self.project.seed:
+            self.push(SetValueCommand("Change seed", self._apply_seed, self.project.seed, seed))
+
+    def _apply_seed(self, seed: int) -> None:
+        self.project.seed = seed
+        self.project.weights = None
+        self.dataset_changed.emit()
 
     def set_training(self, settings: TrainingSettings) -> None:
         if settings != self.project.training:

@@ -1,0 +1,68 @@
+"""The window's menu actions: text, shortcut, tooltip and a stable objectName each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+Std = QKeySequence.StandardKey
+
+# name: (menu, text, shortcut, tooltip)
+ACTION_SPECS: dict[str, tuple[str, str, object, str]] = {
+    "new": ("File", "&New", Std.New, "Start a new network from the XOR preset"),
+    "open": ("File", "&Open…", Std.Open, "Open a saved .laegna project"),
+    "open_preset": ("File", "Open &Preset…", "Ctrl+Shift+O", "Open one of the ready-made lessons"),
+    "save": ("File", "&Save", Std.Save, "Save the project, with its weights"),
+    "save_as": ("File", "Save &As…", Std.SaveAs, "Save the project under a new name"),
+    "quit": ("File", "&Quit", Std.Quit, "Close Laegna"),
+    "undo": ("Edit", "&Undo", Std.Undo, "Undo the last edit"),
+    "redo": ("Edit", "&Redo", "Ctrl+Shift+Z", "Redo the edit you undid"),
+    "cut": ("Edit", "Cu&t", Std.Cut, "Cut the selected layers"),
+    "copy": ("Edit", "&Copy", Std.Copy, "Copy the selected layers"),
+    "paste": ("Edit", "&Paste", Std.Paste, "Paste layers"),
+    "duplicate": ("Edit", "D&uplicate", "Ctrl+D", "Duplicate the selected layers"),
+    "delete": ("Edit", "&Delete", Std.Delete, "Delete the selection; a layer's wires go with it"),
+    "select_all": ("Edit", "Select &All", Std.SelectAll, "Select every layer"),
+    "zoom_in": ("View", "Zoom &In", Std.ZoomIn, "Zoom in on the canvas"),
+    "zoom_out": ("View", "Zoom &Out", Std.ZoomOut, "Zoom out of the canvas"),
+    "fit": ("View", "&Fit Network", "F", "Fit the whole network in view"),
+    "auto_layout": ("View", "&Auto-layout", "Ctrl+L", "Arrange the layers left to right"),
+    "concepts": ("Help", "&Concepts Guide", Std.HelpContents, "What neurons, losses and optimizers are"),
+    "about": ("Help", "&About Laegna", None, "Version and credits"),
+}
+MENU_ORDER = ("File", "Edit", "View", "Help")
+SEPARATOR_AFTER = {"save_as", "redo", "delete", "zoom_out"}
+
+
+def build_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> dict[str, QAction]:
+    """Create every action, put it in its menu and connect it to its handler."""
+    actions: dict[str, QAction] = {}
+    menus: dict[str, QMenu] = {}
+    for title in MENU_ORDER:
+        menus[title] = window.menuBar().addMenu(f"&{title}")
+        menus[title].setObjectName(f"menu{title}")
+    for name, (menu, text, shortcut, tip) in ACTION_SPECS.items():
+        action = QAction(text, window)
+        action.setObjectName(f"action_{name}")
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _=False, f=handlers[name]: f())
+        menus[menu].addAction(action)
+        if name == "save_as":
+            menus["File"].addMenu(_recent_menu(window))
+        if name in SEPARATOR_AFTER:
+            menus[menu].addSeparator()
+        actions[name] = action
+    window.addActions(list(actions.values()))
+    return actions
+
+
+def _recent_menu(window: QMainWindow) -> QMenu:
+    menu = QMenu("Open &Recent", window)
+    menu.setObjectName("menuRecent")
+    window.recent_menu = menu  # filled by the window from its FileController
+    return menu

@@ -1,0 +1,125 @@
+"""A wire between two nodes: a Bézier curve from an output port to an input port."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
+
+from laegna_gui.ui import style
+from laegna_gui.ui.canvas import fonts
+from laegna_gui.ui.canvas.fonts import canvas_font
+
+if TYPE_CHECKING:
+    from laegna_gui.ui.canvas.node_item import NodeItem
+
+WIRE = QColor("#9aa5b1")
+WIRE_HOVER = QColor("#6b7785")
+HIT_WIDTH = 12.0  # clicks this close to the curve select it
+LABEL_GAP = 8.0   # from the output port's centre to the width badge
+
+
+def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
+    """A curve that leaves `start` and enters `end` horizontally, left to right."""
+    bend = max(abs(end.x() - start.x()) * 0.5, 40.0)
+    path = QPainterPath(start)
+    path.cubicTo(start + QPointF(bend, 0.0), end - QPointF(bend, 0.0), end)
+    return path
+
+
+class WidthLabel(QGraphicsItem):
+    """The number of values a wire carries: a small badge on the wire near its source."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_text(self, text: str) -> None:
+        if text != self.text:
+            self.prepareGeometryChange()
+            self.text = text
+        self.setVisible(bool(text))
+
+    def boundingRect(self) -> QRectF:
+        width = QFontMetricsF(canvas_font(*fonts.WIRE_LABEL)).horizontalAdvance(self.text) + 10
+        return QRectF(0.0, -9.0, max(width, 18.0), 18.0)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(style.GRID, 1.0))
+        painter.setBrush(style.CANVAS_BACKGROUND)
+        rect = self.boundingRect().adjusted(0.5, 0.5, -0.5, -0.5)
+        painter.drawRoundedRect(rect, 8.5, 8.5)
+        painter.setPen(style.MUTED_TEXT)
+        painter.setFont(canvas_font(*fonts.WIRE_LABEL))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """Shows one graph edge; follows both end nodes, also while they are dragged."""
+
+    def __init__(self, source: NodeItem, target: NodeItem) -> None:
+        super().__init__()
+        self.source, self.target = source, target
+        self.edge = (source.node_id, target.node_id)
+        self._hovered = False
+        self._shape = QPainterPath()
+        self.label = WidthLabel(self)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(0.0)
+        source.edges.append(self)
+        target.edges.append(self)
+        self.update_path()
+
+    def detach(self) -> None:
+        """Forget both ends (before the item leaves the scene)."""
+        for node in (self.source, self.target):
+            if self in node.edges:
+                node.edges.remove(self)
+
+    def update_path(self) -> None:
+        start, end = self.source.output_point(), self.target.input_point()
+        path = wire_path(start, end)
+        stroker = QPainterPathStroker()
+        stroker.setWidth(HIT_WIDTH)
+        self._shape = stroker.createStroke(path)
+        self.setPath(path)
+        # A badge on the wire's first few pixels, where every wire of a fan-out still
+        # runs together, so no other wire crosses it.
+        self.label.setPos(start + QPointF(LABEL_GAP, 0.0))
+
+    def set_width(self, width: int | None, show_label: bool) -> None:
+        self.label.set_text(str(width) if width is not None and show_label else "")
+        self.setZValue(0.5 if self.label.text else 0.0)  # its badge stays above sibling wires
+        src, dst = self.source.node.label, self.target.node.label
+        carried = f": {width} value{'s' if width != 1 else ''}" if width is not None else ""
+        self.setToolTip(f"{src} → {dst}{carried}")
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def boundingRect(self) -> QRectF:
+        return self._shape.boundingRect()
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._hovered = True
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._hovered = False
+        self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.isSelected():
+            pen = QPen(style.ACCENT, 3.0)
+        else:
+            pen = QPen(WIRE_HOVER if self._hovered else WIRE, 2.0)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())

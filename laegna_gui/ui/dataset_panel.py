@@ -1,0 +1,275 @@
+"""The dataset panel: which toy problem, how many points, how noisy, how split — with a preview."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from laegna_gui.core.datasets import GENERATORS, MAX_SAMPLES, Dataset, DatasetSettings, make_dataset
+from laegna_gui.core.errors import LaegnaError
+from laegna_gui.ui import style
+from laegna_gui.ui.document import Document
+from laegna_gui.ui.naming import name_parts
+
+TRUTH_TABLES = ("xor", "and", "or")
+TITLES = {"xor": "XOR", "and": "AND", "or": "OR", "circle": "Circle", "gauss": "Gaussian blobs",
+          "spiral": "Spiral", "spiral3": "Spiral, 3 arms", "moons": "Moons", "sine": "Sine (regression)",
+          "line": "Line (regression)", "affine3d": "Affine 3-D (regression)"}
+VARIANTS = {"cloud": "Noisy points scattered around the four corners of the truth table.",
+            "corners": "Exactly the four truth-table rows — the classic perceptron exercise."}
+RAMP_STEPS = 21
+MAX_PREVIEW = 5000  # more dots only slow the plot down; the count label says when we thin them
+
+TIPS = {
+    "dataset": "The toy problem the network learns; hover an entry to see what it is.",
+    "variant": "Cloud scatters noisy points around the corners; corners uses just the four truth-table rows.",
+    "samples": "How many points to draw: more data shows the pattern more clearly and makes overfitting harder.",
+    "noise": "How much random jitter each point gets; noisy data blurs the boundary the network must find.",
+    "split": "The share of points held back as a test set: the network never trains on them, so they "
+             "show how well it does on data it has not seen.",
+    "seed": "The random seed: the same seed draws the same points (and starting weights), so a run can "
+            "be repeated exactly.",
+    "preview": "Training points are filled dots, test points hollow circles; orange is class 0, blue class 1.",
+    "preview_targets": "Each dot is a point's first two inputs, coloured by its first target value "
+                       "(orange negative, blue positive); test points are hollow.",
+}
+
+
+class DatasetPreview(pg.PlotWidget):
+    """A small scatter of the data: training points filled, test points hollow, coloured by class."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background=style.CANVAS_BACKGROUND)
+        self.setObjectName("datasetPreview")
+        self.setToolTip(TIPS["preview"])
+        self.setMinimumSize(180, 180)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(False, False)
+        self.getViewBox().setDefaultPadding(0.05)
+        self.hideButtons()
+        for side in ("left", "bottom"):
+            axis = self.getAxis(side)
+            axis.setPen(style.MUTED_TEXT)
+            axis.setTextPen(style.MUTED_TEXT)
+        self.train_item = pg.ScatterPlotItem(size=5, pen=None)
+        self.test_item = pg.ScatterPlotItem(size=6, brush=None)
+        self.addItem(self.train_item)
+        self.addItem(self.test_item)
+        # Colour table: the ten class colours, then an orange–blue ramp for regression targets.
+        colours = [style.class_color(i) for i in range(10)]
+        colours += [style.diverging(t) for t in np.linspace(-1, 1, RAMP_STEPS)]
+        self._brushes = [pg.mkBrush(c) for c in colours]
+        self._pens = [pg.mkPen(c, width=1.3) for c in colours]
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 — Qt override: stay square, spare room goes below
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return width
+
+    def show_dataset(self, data: Dataset | None) -> None:
+        if data is None:
+            self.train_item.setData(pos=np.zeros((0, 2)))
+            self.test_item.setData(pos=np.zeros((0, 2)))
+            return
+        one_d = data.x_train.shape[1] == 1
+        self.setLabel("bottom", data.feature_names[0])
+        self.setLabel("left", "y" if one_d else data.feature_names[1])
+        self.setAspectLocked(not one_d)
+        self.setToolTip(TIPS["preview"] if data.task == "classification" or one_d else TIPS["preview_targets"])
+        scale = float(max(np.abs(data.y_train).max(initial=0), np.abs(data.y_test).max(initial=0), 1e-9))
+        n_test = max(1, MAX_PREVIEW * len(data.x_test) // max(1, len(data.x_train)))
+        pos, colours = self._points(data.x_train[:MAX_PREVIEW], data.y_train[:MAX_PREVIEW], data.task, scale)
+        self.train_item.setData(pos=pos, brush=[self._brushes[c] for c in colours])
+        pos, colours = self._points(data.x_test[:n_test], data.y_test[:n_test], data.task, scale)
+        self.test_item.setData(pos=pos, pen=[self._pens[c] for c in colours], brush=None)
+        self.enableAutoRange()  # refit to the new points, and again whenever the widget resizes
+
+    @staticmethod
+    def _points(x: np.ndarray, y: np.ndarray, task: str, scale: float) -> tuple[np.ndarray, list[int]]:
+        """2-D positions (x against y for one input, else the first two inputs) and a colour-table
+        index each: the class, or for multi-input regression the first target on the ramp."""
+        if x.shape[1] == 1:
+            values = np.asarray(y, dtype=float).reshape(len(x), -1)[:, 0]
+            return np.column_stack([x[:, 0], values]), [1] * len(x)
+        if task == "classification":
+            return x[:, :2], (y % 10).tolist()
+        t = np.clip(np.asarray(y, dtype=float)[:, 0] / scale, -1, 1)
+        return x[:, :2], (10 + np.rint((t + 1) / 2 * (RAMP_STEPS - 1)).astype(int)).tolist()
+
+
+class DatasetPanel(QWidget):
+    """Controls for the project's DatasetSettings and seed; every change is one undoable step."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("datasetPanel")
+        self.document = document
+        self._custom: DatasetSettings | None = None  # the project's own points, so they can be chosen again
+        self._build()
+        self._connect()
+        document.dataset_changed.connect(self.refresh)
+        document.project_replaced.connect(self._project_replaced)
+        self._project_replaced()
+        name_parts(self)
+
+    # --- building ------------------------------------------------------------
+    def _build(self) -> None:
+        self.combo = QComboBox(objectName="datasetCombo", toolTip=TIPS["dataset"])
+        for i, (name, gen) in enumerate(GENERATORS.items()):
+            self.combo.addItem(TITLES.get(name, name), name)
+            self.combo.setItemData(i, gen.help, Qt.ItemDataRole.ToolTipRole)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(8)  # long names must not keep a narrow dock wide
+        self.variant = QComboBox(objectName="variantCombo", toolTip=TIPS["variant"])
+        for i, (name, tip) in enumerate(VARIANTS.items()):
+            self.variant.addItem(name, name)
+            self.variant.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
+        self.samples = QSpinBox(objectName="samplesSpin", toolTip=TIPS["samples"], keyboardTracking=False,
+                                minimum=4, maximum=MAX_SAMPLES, singleStep=50, groupSeparatorShown=True)
+        self.noise = QDoubleSpinBox(objectName="noiseSpin", toolTip=TIPS["noise"], keyboardTracking=False,
+                                    minimum=0.0, maximum=2.0, singleStep=0.05, decimals=2)
+        self.split = QSlider(Qt.Orientation.Horizontal, objectName="testSplit", toolTip=TIPS["split"],
+                             minimum=0, maximum=90, singleStep=5, pageStep=10, tracking=False)
+        self.split_value = QLabel(objectName="testSplitValue", minimumWidth=40)
+        self.seed = QSpinBox(objectName="seedSpin", toolTip=TIPS["seed"], keyboardTracking=False,
+                             minimum=0, maximum=2**31 - 1)
+        self.preview = DatasetPreview(self)
+        self.counts = QLabel(objectName="datasetCounts", wordWrap=True)
+        self.counts.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+        self.error = QLabel(objectName="datasetError", wordWrap=True)
+        self.error.setStyleSheet(f"color: {style.ERROR.name()};")
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        split_row = QHBoxLayout()
+        split_row.addWidget(self.split, 1)
+        split_row.addWidget(self.split_value)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        rows = (("Dataset", self.combo, "dataset"), ("Variant", self.variant, "variant"),
+                ("Samples", self.samples, "samples"), ("Noise", self.noise, "noise"),
+                ("Test split", split_row, "split"), ("Seed", self.seed, "seed"))
+        for text, field, tip in rows:
+            label = QLabel(text, toolTip=TIPS[tip])
+            form.addRow(label, field)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 8, 8, 8)
+        column.addLayout(form)
+        column.addWidget(self.preview)
+        column.addWidget(self.counts)
+        column.addWidget(self.error)
+        column.addStretch(1)
+
+    def _connect(self) -> None:
+        self.combo.currentIndexChanged.connect(lambda _i: self._choose(self.combo.currentData()))
+        self.variant.currentIndexChanged.connect(
+            lambda _i: self._change(options=self._settings.options | {"variant": self.variant.currentData()}))
+        self.samples.valueChanged.connect(lambda v: self._change(samples=v))
+        self.noise.valueChanged.connect(lambda v: self._change(noise=round(v, 4)))
+        self.split.sliderMoved.connect(self._show_split)
+        self.split.valueChanged.connect(lambda v: self._change(test_fraction=v / 100))
+        self.seed.valueChanged.connect(self.document.set_seed)
+
+    # --- edits (each one goes through the document, so it can be undone) ----
+    @property
+    def _settings(self) -> DatasetSettings:
+        return self.document.project.dataset
+
+    def _change(self, **fields) -> None:
+        self.document.set_dataset(replace(self._settings, **fields))
+
+    def _choose(self, name: str) -> None:
+        current = self._settings
+        if name == current.name:
+            return
+        if name == "custom":
+            self.document.set_dataset(self._custom)
+            return
+        keep = {k: v for k, v in current.options.items() if k == "variant" and name in TRUTH_TABLES}
+        samples = min(max(current.samples, 4), MAX_SAMPLES)
+        self.document.set_dataset(replace(current, name=name, samples=samples, options=keep, points=None))
+
+    # --- following the document ----------------------------------------------
+    def _project_replaced(self) -> None:
+        self._custom = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the document's settings in the controls (without re-announcing them) and redraw."""
+        settings = self._settings
+        if settings.name == "custom":
+            self._custom = settings
+        widgets = (self.combo, self.variant, self.samples, self.noise, self.split, self.seed)
+        blocked = [w.blockSignals(True) for w in widgets]
+        self._sync_custom_entry()
+        self.combo.setCurrentIndex(self.combo.findData(settings.name))
+        self.variant.setCurrentIndex(self.variant.findData(settings.options.get("variant", "cloud")))
+        self.samples.setValue(settings.samples)
+        self.noise.setValue(settings.noise)
+        self.split.setValue(round(settings.test_fraction * 100))
+        self.seed.setValue(self.document.project.seed)
+        for w, was in zip(widgets, blocked):
+            w.blockSignals(was)
+        self._show_split(self.split.value())
+        self._enable(settings)
+        self._redraw(settings)
+
+    def _sync_custom_entry(self) -> None:
+        index = self.combo.findData("custom")
+        if self._custom is None:
+            if index >= 0:
+                self.combo.removeItem(index)
+            return
+        text = f"Custom ({len((self._custom.points or {}).get('x', [])):,} points)"
+        if index < 0:
+            self.combo.addItem(text, "custom")
+            index = self.combo.count() - 1
+        self.combo.setItemText(index, text)
+        self.combo.setItemData(index, "Your own points, imported from a file or drawn.", Qt.ItemDataRole.ToolTipRole)
+
+    def _enable(self, settings: DatasetSettings) -> None:
+        generated = settings.name != "custom"
+        corners = settings.options.get("variant") == "corners" and settings.name in TRUTH_TABLES
+        self.variant.setEnabled(settings.name in TRUTH_TABLES)
+        self.samples.setEnabled(generated and not corners)
+        self.noise.setEnabled(generated and not corners)
+        self.split.setEnabled(not corners)
+
+    def _show_split(self, percent: int) -> None:
+        self.split_value.setText(f"{percent} %")
+
+    def _redraw(self, settings: DatasetSettings) -> None:
+        try:
+            data = make_dataset(settings, self.document.project.seed)
+        except LaegnaError as exc:
+            self.preview.show_dataset(None)
+            self.counts.clear()
+            self.error.setText(f"Cannot make this dataset: {exc}")
+            self.error.show()
+            return
+        self.error.hide()
+        self.preview.show_dataset(data)
+        self.counts.setText(self._count_text(settings, data))
+
+    @staticmethod
+    def _count_text(settings: DatasetSettings, data: Dataset) -> str:
+        if settings.options.get("variant") == "corners":
+            return "The four corners are both the training and the test set."
+        n_train, n_test = len(data.x_train), len(data.x_test)
+        text = f"{n_train:,} training points · {n_test:,} test points"
+        return text + (f" (plot shows {MAX_PREVIEW:,})" if n_train > MAX_PREVIEW else "")

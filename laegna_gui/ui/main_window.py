@@ -1,0 +1,150 @@
+"""The main window: builds the views and wires them to the document. No logic of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+
+from laegna_gui.core.project import Project
+from laegna_gui.ui import clipboard
+from laegna_gui.ui.actions import build_actions
+from laegna_gui.ui.autosave import Autosaver
+from laegna_gui.ui.canvas.view import GraphView
+from laegna_gui.ui.commands import AddNodeCommand, MoveNodesCommand
+from laegna_gui.ui.dataset_panel import DatasetPanel
+from laegna_gui.ui.document import Document
+from laegna_gui.ui.file_controller import FileController
+from laegna_gui.ui.help import ConceptsDialog, show_about
+from laegna_gui.ui.inspector import InspectorWidget
+from laegna_gui.ui.palette import PaletteWidget
+from laegna_gui.ui.paths import data_dir, settings
+from laegna_gui.ui.preset_dialog import PresetDialog
+from laegna_gui.ui.status import ValidityLabel
+from laegna_gui.ui.training_placeholder import TrainingPlaceholder
+from laegna_gui.core.layout import layered_layout
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project | None = None, path: str | Path | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.document = Document(parent=self)
+        self.canvas = GraphView(self.document)
+        self.setCentralWidget(self.canvas)
+        self.palette = PaletteWidget()
+        self.inspector = InspectorWidget(self.document)
+        self.dataset_panel = DatasetPanel(self.document)
+        self.training_area = TrainingPlaceholder()
+        self._add_dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._add_dock("Training", self.training_area, Qt.DockWidgetArea.BottomDockWidgetArea)
+        # side docks run the full height; the training area sits under the canvas only
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.files = FileController(self.document, self)
+        self.autosaver = Autosaver(self.document, data_dir())
+        self.actions = build_actions(self, self._handlers())
+        self.validity = ValidityLabel(self.document)
+        self.statusBar().addPermanentWidget(self.validity, 1)
+        self._wire()
+        self.document.load(project or Project(), path)
+        self._restore_layout()
+
+    def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock{title}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _handlers(self) -> dict:
+        canvas, files, doc = self.canvas, self.files, self.document
+        return {
+            "new": files.new, "open": files.open, "open_preset": self.choose_preset,
+            "save": files.save, "save_as": files.save_as, "quit": self.close,
+            "undo": doc.undo_stack.undo, "redo": doc.undo_stack.redo,
+            "cut": self.cut, "copy": lambda: clipboard.copy_nodes(doc, canvas.selected_node_ids()),
+            "paste": lambda: canvas.select_nodes(clipboard.paste(doc)),
+            "duplicate": lambda: canvas.select_nodes(clipboard.duplicate(doc, canvas.selected_node_ids())),
+            "delete": canvas.delete_selection, "select_all": canvas.select_all,
+            "zoom_in": canvas.zoom_in, "zoom_out": canvas.zoom_out, "fit": canvas.fit,
+            "auto_layout": self.auto_layout,
+            "concepts": lambda: ConceptsDialog(self).exec(), "about": lambda: show_about(self),
+        }
+
+    def _wire(self) -> None:
+        doc, stack = self.document, self.document.undo_stack
+        stack.canUndoChanged.connect(self.actions["undo"].setEnabled)
+        stack.canRedoChanged.connect(self.actions["redo"].setEnabled)
+        self.actions["undo"].setEnabled(False)
+        self.actions["redo"].setEnabled(False)
+        doc.modified_changed.connect(self.setWindowModified)
+        doc.path_changed.connect(self._update_title)
+        doc.project_replaced.connect(self._update_title)
+        doc.project_replaced.connect(self.canvas.fit)
+        self.canvas.node_selected.connect(self.inspector.set_node)
+        self.canvas.message_shown.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.palette.block_activated.connect(self.add_block_at_centre)
+        self.files.recent_changed.connect(self._fill_recent)
+        self._fill_recent()
+
+    # --- verbs that need more than one view ---------------------------------
+    def cut(self) -> None:
+        if clipboard.copy_nodes(self.document, self.canvas.selected_node_ids()):
+            self.canvas.delete_selection()
+
+    def add_block_at_centre(self, type_name: str, params: dict) -> None:
+        centre = self.canvas.mapToScene(self.canvas.viewport().rect().center())
+        self.document.push(AddNodeCommand(self.document.graph, type_name, params, (centre.x(), centre.y())))
+
+    def auto_layout(self) -> None:
+        graph = self.document.graph
+        new = layered_layout(graph, self.canvas.node_heights())
+        moves = {n: (graph.node(n).pos, p) for n, p in new.items() if graph.node(n).pos != p}
+        if moves:
+            self.document.push(MoveNodesCommand(graph, moves))
+        self.canvas.fit()
+
+    def choose_preset(self) -> None:
+        dialog = PresetDialog(self)
+        if dialog.exec() and dialog.chosen():
+            self.files.open_preset(dialog.chosen())
+
+    # --- window state --------------------------------------------------------
+    def _update_title(self) -> None:
+        path = self.document.path
+        name = path.name if path else f"{self.document.project.name} (unsaved)"
+        self.setWindowTitle(f"{name}[*] — Laegna")
+
+    def _fill_recent(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        for file in self.files.recent_files():
+            action = menu.addAction(Path(file).name)
+            action.setToolTip(file)
+            action.triggered.connect(lambda _=False, f=file: self.files.open(f))
+        menu.setEnabled(bool(menu.actions()))
+
+    def _restore_layout(self) -> None:
+        store = settings()
+        geometry, state = store.value("window/geometry"), store.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        self.autosaver.clear()
+        store = settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        event.accept()
