@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from laegna_gui.core.project import Project
 from laegna_gui.ui import clipboard
@@ -39,9 +39,10 @@ class MainWindow(QMainWindow):
         self.dataset_panel = DatasetPanel(self.document)
         self.training_area = TrainingPlaceholder()
         self._add_dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        inspector = self._add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        dataset = self._add_dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Training", self.training_area, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._side_docks = [inspector, dataset]
         # side docks run the full height; the training area sits under the canvas only
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -138,6 +139,19 @@ class MainWindow(QMainWindow):
             self.resize(1400, 860)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._side_docks and not settings().contains("window/state"):
+            QTimer.singleShot(0, self._first_dock_sizes)  # once the dock layout exists
+
+    def _first_dock_sizes(self) -> None:
+        """First start: a roomy right column; the dataset panel keeps its natural height."""
+        docks, self._side_docks = self._side_docks, []
+        dataset_height = self.dataset_panel.sizeHint().height() + 30
+        inspector_height = max(200, self.height() - dataset_height - 80)
+        self.resizeDocks(docks[:1], [310], Qt.Orientation.Horizontal)
+        self.resizeDocks(docks, [inspector_height, dataset_height], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if not self.files.confirm_discard():

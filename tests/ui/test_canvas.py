@@ -15,7 +15,7 @@ from laegna_gui.ui.canvas.view import MAX_SCALE, MIN_SCALE
 from laegna_gui.ui.commands import AddEdgeCommand, AddNodeCommand, RemoveEdgeCommand
 from laegna_gui.ui.document import Document
 from laegna_gui.ui.mime import node_mime
-from tests.ui.canvas_helpers import body_point, drop_block, mouse_drag, mouse_move, node_item, to_view, wire_by_mouse
+from canvas_helpers import body_point, drop_block, mouse_drag, mouse_move, node_item, to_view, wire_by_mouse
 
 
 @pytest.fixture
