@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.fragment import extract, plan_paste
 from laegna_gui.ui.commands import AddEdgeCommand, AddNodeCommand
 from laegna_gui.ui.document import Document
-from laegna_gui.ui.mime import GRAPH_MIME
-
 PASTE_OFFSET = (40.0, 40.0)
+CLIPBOARD_MARK = "laegna-graph-fragment"
 
 
 def copy_nodes(document: Document, node_ids: list[str]) -> bool:
+    """Put the nodes on the clipboard as marked JSON text.
+
+    Plain text on purpose: a QMimeData made in Python would be owned by Qt's clipboard
+    and destroyed after the interpreter has shut down, which crashes at exit."""
     if not node_ids:
         return False
-    mime = QMimeData()
-    text = json.dumps(extract(document.graph, node_ids))
-    mime.setData(GRAPH_MIME, text.encode())
-    mime.setText(text)
-    QGuiApplication.clipboard().setMimeData(mime)
+    QGuiApplication.clipboard().setText(json.dumps({CLIPBOARD_MARK: extract(document.graph, node_ids)}))
     return True
 
 
@@ -44,12 +42,14 @@ def paste_fragment(document: Document, fragment: object) -> list[str]:
 
 def paste(document: Document) -> list[str]:
     """Paste from the system clipboard; anything that is not Laegna nodes is ignored."""
-    mime = QGuiApplication.clipboard().mimeData()
-    if mime is None or not mime.hasFormat(GRAPH_MIME):
+    try:
+        data = json.loads(QGuiApplication.clipboard().text())
+        fragment = data[CLIPBOARD_MARK]
+    except (ValueError, TypeError, KeyError):
         return []
     try:
-        return paste_fragment(document, json.loads(bytes(mime.data(GRAPH_MIME)).decode()))
-    except (ValueError, LaegnaError):
+        return paste_fragment(document, fragment)
+    except LaegnaError:
         return []
 
 

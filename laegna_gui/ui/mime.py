@@ -1,4 +1,4 @@
-"""Drag-and-drop and clipboard formats."""
+"""The drag-and-drop format of palette blocks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QMimeData
 
 NODE_MIME = "application/x-laegna-node"
-GRAPH_MIME = "application/x-laegna-graph"
 
 
 def node_mime(type_name: str, params: dict[str, Any] | None = None) -> QMimeData:

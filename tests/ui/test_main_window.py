@@ -196,3 +196,13 @@ def test_a_bad_target_on_the_command_line_is_refused(tmp_path):
     result = subprocess.run([sys.executable, "-m", "laegna_gui", str(tmp_path / "nothing.laegna")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and result.stderr.startswith("error:")
+
+
+def test_paste_ignores_clipboard_text_that_is_not_laegna_nodes(window):
+    from PySide6.QtGui import QGuiApplication
+
+    before = window.document.graph.copy()
+    for text in ("hello", '{"laegna-graph-fragment": {"nodes": "x"}}', "[1, 2]"):
+        QGuiApplication.clipboard().setText(text)
+        assert clipboard.paste(window.document) == []
+    assert window.document.graph == before
