@@ -84,7 +84,8 @@ def _read_weights(raw: Any, project: Project) -> dict[str, np.ndarray]:
         if not all(type(v) in (int, float) for v in values):
             raise ProjectFileError(f"{where}.values: expected a flat list of numbers")
         try:
-            array = np.asarray(values, dtype=np.float32)
+            with np.errstate(over="ignore"):  # too-large values become inf and are refused below
+                array = np.asarray(values, dtype=np.float32)
         except (TypeError, ValueError, OverflowError):
             raise ProjectFileError(f"{where}.values: expected a flat list of numbers") from None
         if array.ndim != 1 or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0

@@ -19,6 +19,7 @@ from laegna_gui.ui.document import Document
 from laegna_gui.ui.file_controller import FileController
 from laegna_gui.ui.help import ConceptsDialog, show_about
 from laegna_gui.ui.inspector import InspectorWidget
+from laegna_gui.ui.naming import name_parts
 from laegna_gui.ui.palette import PaletteWidget
 from laegna_gui.ui.paths import data_dir, settings
 from laegna_gui.ui.preset_dialog import PresetDialog
@@ -28,8 +29,11 @@ from laegna_gui.core.layout import layered_layout
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project | None = None, path: str | Path | None = None) -> None:
+    def __init__(self, project: Project | None = None, path: str | Path | None = None,
+                 remember_layout: bool = True) -> None:
+        """`remember_layout=False` neither restores nor saves the window layout (screenshots)."""
         super().__init__()
+        self.remember_layout = remember_layout
         self.setObjectName("mainWindow")
         self.document = Document(parent=self)
         self.canvas = GraphView(self.document)
@@ -38,11 +42,11 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorWidget(self.document)
         self.dataset_panel = DatasetPanel(self.document)
         self.training_area = TrainingPlaceholder()
-        self._add_dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        layers = self._add_dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         inspector = self._add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         dataset = self._add_dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self._add_dock("Training", self.training_area, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._side_docks = [inspector, dataset]
+        self._side_docks = [inspector, dataset, layers]
         # side docks run the full height; the training area sits under the canvas only
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -53,7 +57,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.validity, 1)
         self._wire()
         self.document.load(project or Project(), path)
-        self._restore_layout()
+        name_parts(self)
+        if remember_layout:
+            self._restore_layout()
+        else:
+            self.resize(1400, 860)
 
     def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -142,22 +150,26 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        if self._side_docks and not settings().contains("window/state"):
+        if self._side_docks and not (self.remember_layout and settings().contains("window/state")):
             QTimer.singleShot(0, self._first_dock_sizes)  # once the dock layout exists
 
     def _first_dock_sizes(self) -> None:
         """First start: a roomy right column; the dataset panel keeps its natural height."""
-        docks, self._side_docks = self._side_docks, []
+        (inspector, dataset, layers), self._side_docks = self._side_docks, []
         dataset_height = self.dataset_panel.sizeHint().height() + 30
         inspector_height = max(200, self.height() - dataset_height - 80)
-        self.resizeDocks(docks[:1], [310], Qt.Orientation.Horizontal)
-        self.resizeDocks(docks, [inspector_height, dataset_height], Qt.Orientation.Vertical)
+        self.resizeDocks([inspector, layers], [310, 200], Qt.Orientation.Horizontal)
+        self.resizeDocks([inspector, dataset], [inspector_height, dataset_height], Qt.Orientation.Vertical)
+        self.canvas.fit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if not self.files.confirm_discard():
             event.ignore()
             return
         self.autosaver.clear()
+        if not self.remember_layout:
+            event.accept()
+            return
         store = settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())

@@ -16,7 +16,7 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
     app = make_application()
     from laegna_gui.ui.main_window import MainWindow
 
-    window = MainWindow(project, path)
+    window = MainWindow(project, path, remember_layout=False)
     window.move(0, 0)
     window.resize(*size)
     window.show()
@@ -24,7 +24,6 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
     saved: list[bool] = []
 
     def grab() -> None:
-        window.canvas.fit()
         saved.append(window.grab().save(str(out)))
         window.document.undo_stack.setClean()
         window.close()

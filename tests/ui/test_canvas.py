@@ -415,3 +415,16 @@ def test_a_deleted_view_stops_following_the_graph(qtbot, document):
 def _deleted(obj) -> bool:
     from shiboken6 import isValid
     return not isValid(obj)
+
+
+def test_a_skip_wire_routes_around_the_nodes_it_would_cross(view, document):
+    graph, scene = document.graph, view.graph_scene
+    plain = scene.edges[("dense1", "activation1")].path().elementCount()
+    graph.remove_edge("activation1", "dense2")
+    graph.add_edge("dense1", "dense2")  # skips over activation1, which sits on the same line
+    wire = scene.edges[("dense1", "dense2")].path()
+    between = scene.nodes["activation1"].sceneBoundingRect()
+    assert not any(between.contains(wire.pointAtPercent(i / 100)) for i in range(101))
+    assert wire.elementCount() > plain  # a detour, not the plain curve
+    graph.move_node("activation1", (400.0, 400.0))  # out of the way: the plain curve again
+    assert scene.edges[("dense1", "dense2")].path().elementCount() == plain

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from laegna_gui.core.datasets import DatasetSettings
+from laegna_gui.core.presets import load_preset
 from laegna_gui.ui import clipboard
 from laegna_gui.ui.autosave import Autosaver
 from laegna_gui.ui.commands import (
@@ -25,13 +26,9 @@ INTERACTIVE = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QAbstrac
 
 
 def test_every_interactive_widget_has_an_object_name(window):
-    unnamed = [type(w).__name__ for w in window.findChildren(QWidget)
-               if isinstance(w, INTERACTIVE) and not w.objectName() and w.parent() is not None
-               and not w.objectName().startswith("qt_")]
-    # Qt-internal helpers (dock title buttons, scroll bars) are named by Qt with a qt_ prefix or
-    # belong to Qt's own composite widgets; ours must all be named.
-    ours = [w for w in unnamed if w not in ("QScrollBar", "QDockWidgetTitleButton", "QToolButton")]
-    assert ours == []
+    unnamed = [f"{type(w).__name__} in {w.parentWidget().objectName() or type(w.parentWidget()).__name__}"
+               for w in window.findChildren(QWidget) if isinstance(w, INTERACTIVE) and not w.objectName()]
+    assert unnamed == []
     assert all(a.objectName().startswith("action_") for a in window.actions.values())
 
 
@@ -206,3 +203,57 @@ def test_paste_ignores_clipboard_text_that_is_not_laegna_nodes(window):
         QGuiApplication.clipboard().setText(text)
         assert clipboard.paste(window.document) == []
     assert window.document.graph == before
+
+
+def test_the_next_start_offers_to_restore_recovered_work(window, monkeypatch, _private_data_dir):
+    from laegna_gui.ui import app
+    from laegna_gui.ui.main_window import MainWindow
+
+    window.document.push(AddNodeCommand(window.document.graph, "dense", {"units": 7}, (0, 300), "late"))
+    window.autosaver.write()  # then the process "crashes": nothing is cleaned up
+    recovery = Autosaver.find(_private_data_dir)
+    asked = []
+    monkeypatch.setattr(app.QMessageBox, "question",
+                        lambda *args, **kw: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
+    fresh = MainWindow(load_preset("xor"))
+    fresh.files.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    app.offer_recovery(fresh, recovery)
+    assert len(asked) == 1 and "Restore" in asked[0]
+    assert "late" in fresh.document.graph.nodes and fresh.document.modified
+    fresh.close()
+
+
+def test_declining_the_recovery_discards_it(window, monkeypatch, _private_data_dir):
+    from laegna_gui.ui import app
+
+    window.document.push(AddNodeCommand(window.document.graph, "dense", {}, (0, 300), "late"))
+    window.autosaver.write()
+    monkeypatch.setattr(app.QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    app.offer_recovery(window, Autosaver.find(_private_data_dir))
+    assert Autosaver.find(_private_data_dir) is None
+
+
+@pytest.mark.parametrize("target, name, has_path", [(None, "XOR", False), ("spiral3", "Three spirals", False)])
+def test_start_target_is_the_default_preset_or_the_one_named(target, name, has_path):
+    from laegna_gui.ui.app import load_start_project
+
+    project, path = load_start_project(target)
+    assert project.name == name and (path is not None) == has_path
+
+
+def test_dragging_palette_blocks_onto_the_canvas_adds_those_nodes(window):
+    from canvas_helpers import drop_block
+    from PySide6.QtCore import QPointF
+
+    doc = window.document
+    wanted = {"Dense": ("dense", {}), "Tanh": ("activation", {"function": "tanh"}), "Concat": ("concat", {})}
+    items = {i.text(0): i for i in window.palette.block_items()}
+    for n, (title, (type_name, params)) in enumerate(wanted.items()):
+        before = set(doc.graph.nodes)
+        mime = window.palette.tree.mimeData([items[title]])  # what a real drag from the palette carries
+        drop_block(window.canvas, mime, QPointF(100.0 + 150 * n, 300.0))
+        (new,) = set(doc.graph.nodes) - before
+        node = doc.graph.node(new)
+        assert node.type == type_name and all(node.params[k] == v for k, v in params.items())
+        assert abs(node.pos[0] - (100.0 + 150 * n)) < 2 and abs(node.pos[1] - 300.0) < 2
+    assert doc.undo_stack.count() == 3

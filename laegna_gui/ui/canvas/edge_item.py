@@ -21,12 +21,45 @@ HIT_WIDTH = 12.0  # clicks this close to the curve select it
 LABEL_GAP = 8.0   # from the output port's centre to the width badge
 
 
+DETOUR_GAP = 22.0  # how far a detouring wire keeps clear of the nodes it avoids
+DETOUR_BEND = 30.0
+
+
 def wire_path(start: QPointF, end: QPointF) -> QPainterPath:
     """A curve that leaves `start` and enters `end` horizontally, left to right."""
     bend = max(abs(end.x() - start.x()) * 0.5, 40.0)
     path = QPainterPath(start)
     path.cubicTo(start + QPointF(bend, 0.0), end - QPointF(bend, 0.0), end)
     return path
+
+
+def detour_path(start: QPointF, end: QPointF, lane: float) -> QPainterPath:
+    """Up (or down) to a free horizontal lane, along it, and back down into `end`."""
+    r = DETOUR_BEND
+    path = QPainterPath(start)
+    path.cubicTo(start + QPointF(r, 0.0), QPointF(start.x() + r, lane), QPointF(start.x() + 2 * r, lane))
+    path.lineTo(end.x() - 2 * r, lane)
+    path.cubicTo(QPointF(end.x() - r, lane), end - QPointF(r, 0.0), end)
+    return path
+
+
+def _blocked_by(path: QPainterPath, obstacles: list[QRectF]) -> list[QRectF]:
+    samples = [path.pointAtPercent(i / 40) for i in range(1, 40)]
+    return [rect for rect in obstacles if any(rect.contains(p) for p in samples)]
+
+
+def routed_path(start: QPointF, end: QPointF, obstacles: list[QRectF]) -> QPainterPath:
+    """The plain curve, unless it would run through other nodes: then a detour above or
+    below them, whichever stays closer to the ports."""
+    path = wire_path(start, end)
+    blocked = _blocked_by(path, obstacles)
+    if not blocked or end.x() - start.x() < 4 * DETOUR_BEND:
+        return path
+    span = [r for r in obstacles if r.right() > start.x() and r.left() < end.x()]
+    above = min(r.top() for r in span) - DETOUR_GAP
+    below = max(r.bottom() for r in span) + DETOUR_GAP
+    level = min(start.y(), end.y())
+    return detour_path(start, end, above if level - above <= below - level else below)
 
 
 class WidthLabel(QGraphicsItem):
@@ -83,7 +116,7 @@ class EdgeItem(QGraphicsPathItem):
 
     def update_path(self) -> None:
         start, end = self.source.output_point(), self.target.input_point()
-        path = wire_path(start, end)
+        path = routed_path(start, end, self._obstacles())
         stroker = QPainterPathStroker()
         stroker.setWidth(HIT_WIDTH)
         self._shape = stroker.createStroke(path)
@@ -91,6 +124,11 @@ class EdgeItem(QGraphicsPathItem):
         # A badge on the wire's first few pixels, where every wire of a fan-out still
         # runs together, so no other wire crosses it.
         self.label.setPos(start + QPointF(LABEL_GAP, 0.0))
+
+    def _obstacles(self) -> list[QRectF]:
+        scene = self.scene()
+        nodes = getattr(scene, "nodes", {}) if scene is not None else {}
+        return [item.sceneBoundingRect() for item in nodes.values() if item not in (self.source, self.target)]
 
     def set_width(self, width: int | None, show_label: bool) -> None:
         self.label.set_text(str(width) if width is not None and show_label else "")

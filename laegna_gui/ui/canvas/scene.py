@@ -95,6 +95,12 @@ class GraphScene(QGraphicsScene):
                 self.edges[edge].set_width(widths.get(edge[0]), edge[0] not in labelled)
                 labelled.add(edge[0])
         self._show_error(self.document.error)
+        self.reroute()
+
+    def reroute(self) -> None:
+        """Recompute every wire's route: a node that moved or grew may now be in the way."""
+        for item in self.edges.values():
+            item.update_path()
 
     def _show_error(self, error: LaegnaError | None) -> None:
         culprit = getattr(error, "node", None)
@@ -127,6 +133,7 @@ class GraphScene(QGraphicsScene):
 
     def _node_moved(self, node: Node) -> None:
         self.nodes[node.id].setPos(QPointF(*node.pos))
+        self.reroute()
 
     def _edge_added(self, edge: Edge) -> None:
         self._add_edge_item(edge)
