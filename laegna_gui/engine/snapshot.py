@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from laegna_gui.engine.probes import Probes
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,15 @@ class StepReport:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The state of training at one moment, as numpy copies."""
+    """The state of training at one moment, as numpy copies (safe to send across threads).
+
+    `probes` is None when the snapshot was taken without them; `report` is set when the
+    snapshot follows a single Step."""
 
     step: int
     epoch: int
     metrics: Metrics
     weights: dict[str, np.ndarray]
     gradients: dict[str, np.ndarray] = field(default_factory=dict)
+    probes: "Probes | None" = None
+    report: StepReport | None = None

@@ -16,6 +16,15 @@ from laegna_gui.engine import configure_torch
 from laegna_gui.engine.network import GraphNetwork, frozen_numpy
 from laegna_gui.engine.objective import Objective
 from laegna_gui.engine.optimizers import make_optimizer, update_hyperparameters
+from laegna_gui.engine.probes import (
+    CURVE_POINTS,
+    Probes,
+    plane_probes,
+    dead_fractions,
+    gradient_warning,
+    layer_gradient_norms,
+    plane_extent,
+)
 from laegna_gui.engine.snapshot import Metrics, Snapshot, StepReport
 from laegna_gui.engine.weight_guard import WeightGuard
 
@@ -23,7 +32,10 @@ from laegna_gui.engine.weight_guard import WeightGuard
 class Trainer:
     """Owns a torch model, its optimizer and the data. Not thread-safe: one owner only."""
 
-    def __init__(self, project: Project, dataset: Dataset | None = None) -> None:
+    def __init__(self, project: Project, dataset: Dataset | None = None,
+                 keep: dict[str, np.ndarray] | None = None) -> None:
+        """`keep`: weights from an earlier version of the network; those whose name and
+        shape still fit (unchanged layers) are kept, the rest start fresh."""
         configure_torch()
         torch.manual_seed(project.seed)  # dropout masks draw from torch's global generator
         self.graph = project.graph.copy()
@@ -35,6 +47,10 @@ class Trainer:
         self.network = GraphNetwork(self.graph, self.analysis, self.data.spec, project.seed)
         if project.weights is not None:
             self.network.load_weights(project.weights)
+        if keep:
+            state = self.network.named_state()
+            self.network.load_weights({k: v for k, v in keep.items()
+                                       if k in state and tuple(state[k].shape) == v.shape})
         self.x_train = torch.as_tensor(self.data.x_train)
         self.x_test = torch.as_tensor(self.data.x_test)
         self.settings = project.training
@@ -47,6 +63,10 @@ class Trainer:
         self.epoch = 0
         self._order = torch.randperm(len(self.x_train), generator=self._batch_rng)
         self._cursor = 0
+        self._dataset_settings = project.dataset
+        self.extent = plane_extent(np.concatenate([self.data.x_train, self.data.x_test]))
+        self._relu_nodes = [n for n in self.analysis.order if self.graph.node(n).type == "activation"
+                            and self.graph.node(n).params["function"] in ("relu", "leaky_relu")]
 
     # --- settings ------------------------------------------------------------
     def _check_batch_norm(self, s: TrainingSettings) -> None:
@@ -205,10 +225,43 @@ class Trainer:
         self.network.eval()
         return self.network(torch.as_tensor(x, dtype=torch.float32)).numpy()
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, with_probes: bool = True, report: StepReport | None = None) -> Snapshot:
         grads = {k: frozen_numpy(p.grad) for k, p in self.network.named_trainables().items()
                  if p.grad is not None}
-        return Snapshot(self.step_count, self.epoch, self.evaluate(), self.network.weights(), grads)
+        probes = self.probes(grads) if with_probes else None
+        return Snapshot(self.step_count, self.epoch, self.evaluate(), self.network.weights(), grads,
+                        probes, report)
+
+    def probes(self, gradients: dict[str, np.ndarray]) -> Probes:
+        """Everything the live views draw, from the model as it is now (eval mode)."""
+        self.network.eval()
+        try:
+            boundary, maps, curve_x, curve_y = None, {}, None, None
+            if self.data.spec.n_inputs == 2:
+                boundary, maps = plane_probes(self.network, self.objective, self.extent, set(self.analysis.order))
+            elif self.data.spec.n_inputs == 1:
+                curve_x = np.linspace(self.extent[0], self.extent[1], CURVE_POINTS, dtype=np.float32)
+                curve_y = self.predict(curve_x[:, None])
+            dead = dead_fractions(self.network, self.x_train, self._relu_nodes)
+        finally:
+            self.network.train()
+        norms = layer_gradient_norms(gradients)
+        return Probes(self.extent, boundary, maps, curve_x, curve_y, dead, norms,
+                      gradient_warning(norms, list(self.analysis.order)))
+
+    # --- edits between iterations ----------------------------------------------
+    def set_weight(self, name: str, index: tuple[int, ...], value: float) -> None:
+        """Set one weight (a user typed it); applied before the next iteration."""
+        if not math.isfinite(value):
+            raise ValueError("a weight must be a finite number")
+        tensor = self.network.named_state()[name]
+        with torch.no_grad():
+            tensor[index] = value
+
+    def reset(self) -> None:
+        """Re-initialise the weights from the seed and start counting again."""
+        project = Project(self.graph, self._dataset_settings, self.settings, self.seed)
+        self.__init__(project, self.data)
 
     def weights(self) -> dict[str, np.ndarray]:
         return self.network.weights()
