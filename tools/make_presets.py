@@ -120,6 +120,55 @@ RECIPES = {
         dataset=DatasetSettings("affine3d", 300, 0.01, 0.3),
         training=TrainingSettings(loss="mse", optimizer="momentum", learning_rate=0.05, batch_size=10),
     ),
+    "dying-relu": dict(
+        title="Dying ReLU",
+        description="A learning rate that is far too high (3) knocks the ReLU units into the region "
+                    "where their input is always negative. There they output 0 for every point and get no "
+                    "gradient, so they never come back: within about 40 steps every hidden unit is dead, "
+                    "the boundary goes flat and the loss sticks near 0.69 (a coin toss). Fix it with a "
+                    "lower rate (0.3 learns the circle) or with leaky ReLU at slope 0.1, which keeps a "
+                    "small slope below zero so a unit can recover.",
+        graph=chain(dense(8), act("relu"), dense(8), act("relu"), dense(1), act("sigmoid")),
+        dataset=DatasetSettings("circle", 200, 0.1, 0.5),
+        training=TrainingSettings(loss="bce", optimizer="sgd", learning_rate=3.0, batch_size=10),
+    ),
+    "vanishing": dict(
+        title="Vanishing gradients",
+        description="Eight sigmoid layers in a row. The sigmoid's slope is at most 1/4, and backprop "
+                    "multiplies one such slope per layer, so the first layer gets less than a ten-thousandth "
+                    "of the gradient the last layer gets: the gradient view warns, "
+                    "the early layers barely move and the network stays stuck at a coin toss. Swap the "
+                    "hidden sigmoids for ReLU (it then learns the circle in about 2000 steps) or use "
+                    "fewer layers.",
+        graph=chain(*[layer for _ in range(8) for layer in (dense(8), act("sigmoid"))],
+                    dense(1), act("sigmoid")),
+        dataset=DatasetSettings("circle", 200, 0.1, 0.5),
+        training=TrainingSettings(loss="bce", optimizer="sgd", learning_rate=0.1, batch_size=10),
+    ),
+    "exploding": dict(
+        title="Exploding gradients",
+        description="Large starting weights (normal init) in three ReLU layers and a high learning rate. "
+                    "Each update overshoots and makes the next gradient bigger: within a few steps the "
+                    "gradient norm passes a thousand and training blows up (the loss becomes infinite). "
+                    "Turn on gradient clipping in the training settings (norm 1 caps the length of every "
+                    "gradient) and press Reset: the same network then fits the sine curve.",
+        graph=chain(dense(16, init="normal"), act("relu"), dense(16, init="normal"), act("relu"),
+                    dense(16, init="normal"), act("relu"), dense(1, init="normal")),
+        dataset=DatasetSettings("sine", 200, 0.05, 0.3),
+        training=TrainingSettings(loss="mse", optimizer="sgd", learning_rate=0.3, batch_size=10,
+                                  clip=False, clip_norm=1.0),
+    ),
+    "overfit": dict(
+        title="Overfitting",
+        description="Only 30 noisy training points and a big network (two layers of 64 units). It soon "
+                    "classifies every training point right and its training loss falls towards zero, "
+                    "but it has learnt the noise: the test set — half the points, held back and never "
+                    "trained on — shows the test loss rising and the test accuracy stuck near 70 %. "
+                    "More points, a smaller network or L2 regularisation narrow the gap.",
+        graph=chain(dense(64), act("relu"), dense(64), act("relu"), dense(1), act("sigmoid")),
+        dataset=DatasetSettings("circle", 60, 0.25, 0.5),
+        training=TrainingSettings(loss="bce", optimizer="adam", learning_rate=0.01, batch_size=0),
+    ),
 }
 
 

@@ -48,9 +48,7 @@ class Trainer:
         if project.weights is not None:
             self.network.load_weights(project.weights)
         if keep:
-            state = self.network.named_state()
-            self.network.load_weights({k: v for k, v in keep.items()
-                                       if k in state and tuple(state[k].shape) == v.shape})
+            self.network.load_weights(_unchanged_layers(keep, self.network.named_state()))
         self.x_train = torch.as_tensor(self.data.x_train)
         self.x_test = torch.as_tensor(self.data.x_test)
         self.settings = project.training
@@ -165,8 +163,9 @@ class Trainer:
 
     def _diverged_message(self, what: str) -> str:
         return (f"training diverged at step {self.step_count + 1}: the {what} became NaN or infinite. "
-                f"The weights from before that step are kept; lower the learning rate "
-                f"(now {self.settings.learning_rate:g}) or turn on gradient clipping.")
+                f"The weights from before that step are kept. Lower the learning rate "
+                f"(now {self.settings.learning_rate:g}) or turn on gradient clipping, and press "
+                f"Reset if the next steps still diverge.")
 
     def step(self) -> StepReport:
         """Exactly one optimizer iteration on one mini-batch, with everything it did."""
@@ -265,6 +264,18 @@ class Trainer:
 
     def weights(self) -> dict[str, np.ndarray]:
         return self.network.weights()
+
+
+def _unchanged_layers(old: dict[str, np.ndarray], state: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
+    """The old weights of every layer whose tensors all still exist with the same shapes."""
+    def layer(name: str) -> str:
+        return name.split(".")[0]
+
+    fits: dict[str, bool] = {}
+    for name in set(old) | set(state):
+        same = name in old and name in state and tuple(state[name].shape) == old[name].shape
+        fits[layer(name)] = fits.get(layer(name), True) and same
+    return {name: value for name, value in old.items() if fits[layer(name)]}
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
