@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("target", nargs="?", help="a .laegna file or a preset name (default: xor)")
     shot.add_argument("--out", required=True, help="the PNG file to write")
     shot.add_argument("--size", default="1400x860", type=_size, help="window size WxH (default 1400x860)")
+    shot.add_argument("--steps", type=int, default=0, help="train this many iterations before the capture")
     return parser
 
 
@@ -114,10 +115,12 @@ def _screenshot(args: argparse.Namespace) -> int:
     from laegna_gui.ui.screenshot import take_screenshot
 
     try:
-        out = take_screenshot(args.target, args.out, args.size)
+        if args.steps < 0:
+            raise LaegnaError("--steps must be 0 or more")
+        out, state = take_screenshot(args.target, args.out, args.size, args.steps)
     except OSError as exc:
         raise LaegnaError(str(exc)) from None
-    print(out)
+    print(f"{out} ({state})")
     return 0
 
 

@@ -21,6 +21,7 @@ class Document(QObject):
     every edit goes through `push` so it can be undone."""
 
     project_replaced = Signal()
+    graph_edited = Signal()  # the network's structure or a layer's parameters changed
     validity_changed = Signal(object)  # None when valid, else the LaegnaError
     dataset_changed = Signal()
     training_changed = Signal()
@@ -54,7 +55,7 @@ class Document(QObject):
 
     def load(self, project: Project, path: str | Path | None = None, modified: bool = False) -> None:
         """Replace the open project (the old one's history goes with it)."""
-        for event in self.project.graph.events.all():
+        for event in self._structural_events():
             event.disconnect(self._graph_changed)
         self.project = project
         self.undo_stack.clear()
@@ -78,12 +79,17 @@ class Document(QObject):
         self.set_path(target)
         self.undo_stack.setClean()
 
+    def _structural_events(self):
+        events = self.project.graph.events
+        return [e for e in events.all() if e is not events.node_moved]  # positions change nothing
+
     def _connect_graph(self) -> None:
-        for event in self.project.graph.events.all():
+        for event in self._structural_events():
             event.connect(self._graph_changed)
 
     def _graph_changed(self, *_args) -> None:
         self.revalidate()
+        self.graph_edited.emit()
 
     # --- validity ------------------------------------------------------------
     def analysis(self) -> Analysis | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
 from laegna_gui.core.project import Project
 from laegna_gui.ui import clipboard
@@ -24,7 +24,7 @@ from laegna_gui.ui.palette import PaletteWidget
 from laegna_gui.ui.paths import data_dir, settings
 from laegna_gui.ui.preset_dialog import PresetDialog
 from laegna_gui.ui.status import ValidityLabel
-from laegna_gui.ui.training_placeholder import TrainingPlaceholder
+from laegna_gui.ui.training.panel import TrainingPanel
 from laegna_gui.core.layout import layered_layout
 
 
@@ -41,15 +41,19 @@ class MainWindow(QMainWindow):
         self.palette = PaletteWidget()
         self.inspector = InspectorWidget(self.document)
         self.dataset_panel = DatasetPanel(self.document)
-        self.training_area = TrainingPlaceholder()
+        self.training = TrainingPanel(self.document, self.canvas)
         layers = self._add_dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        inspector = self._add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        dataset = self._add_dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("Training", self.training_area, Qt.DockWidgetArea.BottomDockWidgetArea)
+        inspector = self._add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, True)
+        dataset = self._add_dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.RightDockWidgetArea, True)
+        self._training_dock = self._add_dock("Training", self.training, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._side_docks = [inspector, dataset, layers]
-        # side docks run the full height; the training area sits under the canvas only
+        self._inspector_dock = inspector
+        # the palette runs the full height; the training area spans the rest of the bottom.
+        # Inspector and dataset share the right column as tabs; selecting a layer raises the inspector.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(dataset, inspector)
+        dataset.raise_()
         self.files = FileController(self.document, self)
         self.autosaver = Autosaver(self.document, data_dir())
         self.actions = build_actions(self, self._handlers())
@@ -63,9 +67,15 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1400, 860)
 
-    def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+                  scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock{title}")
+        if scroll:  # a small window scrolls the panel instead of refusing to shrink
+            area_widget = QScrollArea(objectName=f"scroll{title}", widgetResizable=True)
+            area_widget.setFrameShape(QScrollArea.Shape.NoFrame)
+            area_widget.setWidget(widget)
+            widget = area_widget
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -96,6 +106,7 @@ class MainWindow(QMainWindow):
         doc.project_replaced.connect(self._update_title)
         doc.project_replaced.connect(self.canvas.fit)
         self.canvas.node_selected.connect(self.inspector.set_node)
+        self.canvas.node_selected.connect(lambda node: node and self._inspector_dock.raise_())
         self.canvas.message_shown.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.palette.block_activated.connect(self.add_block_at_centre)
         self.files.recent_changed.connect(self._fill_recent)
@@ -154,18 +165,17 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._first_dock_sizes)  # once the dock layout exists
 
     def _first_dock_sizes(self) -> None:
-        """First start: a roomy right column; the dataset panel keeps its natural height."""
-        (inspector, dataset, layers), self._side_docks = self._side_docks, []
-        dataset_height = self.dataset_panel.sizeHint().height() + 30
-        inspector_height = max(200, self.height() - dataset_height - 80)
-        self.resizeDocks([inspector, layers], [310, 200], Qt.Orientation.Horizontal)
-        self.resizeDocks([inspector, dataset], [inspector_height, dataset_height], Qt.Orientation.Vertical)
+        """First start: a readable right column and a training area of about 40 % height."""
+        (inspector, _dataset, layers), self._side_docks = self._side_docks, []
+        self.resizeDocks([inspector, layers], [300, 190], Qt.Orientation.Horizontal)
+        self.resizeDocks([self._training_dock], [max(300, int(self.height() * 0.4))], Qt.Orientation.Vertical)
         self.canvas.fit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if not self.files.confirm_discard():
             event.ignore()
             return
+        self.training.shutdown()
         self.autosaver.clear()
         if not self.remember_layout:
             event.accept()

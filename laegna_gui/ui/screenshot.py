@@ -11,7 +11,11 @@ from laegna_gui.ui.app import load_start_project, make_application
 SETTLE_MS = 150  # let the first layout and paint happen before grabbing
 
 
-def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] = (1400, 860)) -> Path:
+def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] = (1400, 860),
+                    steps: int = 0) -> tuple[Path, str]:
+    """With `steps`, the window trains that many iterations first (through the real
+    worker thread), so the live views show a trained state. Returns the file and a line
+    describing the state it shows."""
     project, path = load_start_project(target)
     app = make_application()
     from laegna_gui.ui.main_window import MainWindow
@@ -22,15 +26,27 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
     window.show()
     out = Path(out)
     saved: list[bool] = []
+    state: list[str] = []
 
     def grab() -> None:
+        if saved:
+            return
         saved.append(window.grab().save(str(out)))
+        latest = window.training.controller.latest
+        if latest is not None:
+            m = latest.metrics
+            accuracy = "" if m.test_accuracy is None else f", test accuracy {m.test_accuracy:.3f}"
+            state.append(f"after {latest.step} iterations: test loss {m.test_loss:.4g}{accuracy}")
         window.document.undo_stack.setClean()
         window.close()
         app.quit()
 
-    QTimer.singleShot(SETTLE_MS, grab)
+    if steps > 0:
+        window.training.controller.steps_finished.connect(lambda: QTimer.singleShot(SETTLE_MS, grab))
+        window.training.controller.run_steps(steps)
+    else:
+        QTimer.singleShot(SETTLE_MS, grab)
     app.exec()
     if not saved or not saved[0]:
         raise OSError(f"could not write {out}")
-    return out
+    return out, state[0] if state else "the network is not valid, so nothing was trained"

@@ -118,6 +118,7 @@ def test_closing_with_unsaved_changes_asks_first(window, answer, closes):
     window.close()
     assert asked == [1]
     assert window.isVisible() is not closes
+    window.files.ask_save_changes = lambda: QMessageBox.StandardButton.Discard  # let teardown close it
 
 
 def test_duplicate_copies_nodes_and_their_inner_wires_as_one_step(window):

@@ -14,6 +14,7 @@ from laegna_gui.ui.canvas.fonts import canvas_font
 
 if TYPE_CHECKING:
     from laegna_gui.ui.canvas.node_item import NodeItem
+    from laegna_gui.ui.canvas.weight_lines import WeightLines
 
 WIRE = QColor("#9aa5b1")
 WIRE_HOVER = QColor("#6b7785")
@@ -69,6 +70,7 @@ class WidthLabel(QGraphicsItem):
         super().__init__(parent)
         self.text = ""
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(1.0)  # above the weight lines, its siblings
 
     def set_text(self, text: str) -> None:
         if text != self.text:
@@ -92,7 +94,11 @@ class WidthLabel(QGraphicsItem):
 
 
 class EdgeItem(QGraphicsPathItem):
-    """Shows one graph edge; follows both end nodes, also while they are dragged."""
+    """Shows one graph edge; follows both end nodes, also while they are dragged.
+
+    While a snapshot is shown, a wire into a dense layer is drawn by its WeightLines
+    (child items, one per weight) instead: the grey curve is hidden and lets the mouse
+    through to them; only its width badge stays."""
 
     def __init__(self, source: NodeItem, target: NodeItem) -> None:
         super().__init__()
@@ -100,6 +106,7 @@ class EdgeItem(QGraphicsPathItem):
         self.edge = (source.node_id, target.node_id)
         self._hovered = False
         self._shape = QPainterPath()
+        self.weight_lines: WeightLines | None = None
         self.label = WidthLabel(self)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
@@ -124,6 +131,15 @@ class EdgeItem(QGraphicsPathItem):
         # A badge on the wire's first few pixels, where every wire of a fan-out still
         # runs together, so no other wire crosses it.
         self.label.setPos(start + QPointF(LABEL_GAP, 0.0))
+        if self.weight_lines is not None:
+            self.weight_lines.follow()
+
+    def set_weight_lines(self, lines: WeightLines | None) -> None:
+        """Hand the drawing of this wire to `lines` (None: draw the grey curve again)."""
+        self.weight_lines = lines
+        if lines is not None:
+            lines.follow()
+        self.update()
 
     def _obstacles(self) -> list[QRectF]:
         scene = self.scene()
@@ -138,7 +154,7 @@ class EdgeItem(QGraphicsPathItem):
         self.setToolTip(f"{src} → {dst}{carried}")
 
     def shape(self) -> QPainterPath:
-        return self._shape
+        return self._shape if self.weight_lines is None else QPainterPath()
 
     def boundingRect(self) -> QRectF:
         return self._shape.boundingRect()
@@ -153,6 +169,8 @@ class EdgeItem(QGraphicsPathItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.weight_lines is not None and not self.isSelected():
+            return
         if self.isSelected():
             pen = QPen(style.ACCENT, 3.0)
         else:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent, QLineEdit
 
 from laegna_gui.core.errors import GraphError, LaegnaError
 from laegna_gui.core.events import Event
@@ -16,10 +17,14 @@ from laegna_gui.core.validate import check_connection, param_count
 from laegna_gui.ui.canvas.bubble import MessageBubble
 from laegna_gui.ui.canvas.edge_item import EdgeItem
 from laegna_gui.ui.canvas.geometry import PARAM_TYPES
+from laegna_gui.ui.canvas.live_overlay import LiveOverlay
 from laegna_gui.ui.canvas.node_item import NodeItem
 from laegna_gui.ui.canvas.wire_gesture import WireGesture
 from laegna_gui.ui.commands import AddEdgeCommand, MoveNodesCommand
 from laegna_gui.ui.document import Document
+
+if TYPE_CHECKING:
+    from laegna_gui.engine.snapshot import Snapshot
 
 SCENE_EXTENT = 20000.0  # room to pan around any reasonable network
 Link = tuple[Event, Callable]
@@ -45,6 +50,7 @@ class GraphScene(QGraphicsScene):
     """Follows `document.graph` through its events; never the other way round."""
 
     message_shown = Signal(str)
+    weight_edit_requested = Signal(str, tuple, float)  # e.g. ("dense1.weight", (2, 0), 0.5)
     bubble_ms = 3000
 
     def __init__(self, document: Document, parent=None) -> None:
@@ -55,6 +61,7 @@ class GraphScene(QGraphicsScene):
         self.gesture: WireGesture | None = None
         self._bubble: MessageBubble | None = None
         self._links: list[Link] = []
+        self.live = LiveOverlay(self, self.weight_edit_requested.emit)
         self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
         self.destroyed.connect(partial(_unlink, self._links))  # the graph may outlive us
         document.project_replaced.connect(self.rebuild)
@@ -66,6 +73,7 @@ class GraphScene(QGraphicsScene):
     def rebuild(self) -> None:
         """Drop every item and build them again from the document's current graph."""
         _unlink(self._links)
+        self.live.clear()  # before clear() deletes the items it still points at
         self.gesture, self._bubble = None, None
         self.nodes.clear()
         self.edges.clear()
@@ -96,6 +104,7 @@ class GraphScene(QGraphicsScene):
                 labelled.add(edge[0])
         self._show_error(self.document.error)
         self.reroute()
+        self.live.prune()  # a column that changed drops its live items; the rest stay
 
     def reroute(self) -> None:
         """Recompute every wire's route: a node that moved or grew may now be in the way."""
@@ -145,6 +154,21 @@ class GraphScene(QGraphicsScene):
             item.detach()
             self.removeItem(item)
         self.refresh()
+
+    # --- a training snapshot -------------------------------------------------
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Draw its weights on the wires into dense layers and each neuron's map."""
+        self.live.show(snapshot)
+
+    def clear_snapshot(self) -> None:
+        """Back to the plain network: the numbers no longer match the graph."""
+        self.live.clear()
+
+    @property
+    def weight_editor(self) -> QLineEdit | None:
+        """The open inline weight editor, if any."""
+        editor = self.live.editor
+        return editor.field if editor is not None and editor.is_open else None
 
     # --- queries --------------------------------------------------------------
     def node_at(self, pos: QPointF) -> NodeItem | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter, QPen,
@@ -20,6 +21,9 @@ from laegna_gui.ui.commands import AddNodeCommand, RemoveEdgeCommand, RemoveNode
 from laegna_gui.ui.document import Document
 from laegna_gui.ui.mime import read_node_mime
 
+if TYPE_CHECKING:
+    from laegna_gui.engine.snapshot import Snapshot
+
 MIN_SCALE, MAX_SCALE = 0.2, 3.0
 FIT_MAX_SCALE = 1.25   # fitting a tiny network should not blow it up
 FIT_MARGIN = 40.0
@@ -33,6 +37,7 @@ class GraphView(QGraphicsView):
 
     node_selected = Signal(object)   # the single selected node id, or None
     message_shown = Signal(str)      # why an edit was refused
+    weight_edit_requested = Signal(str, tuple, float)  # (parameter name, index, new value)
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +59,7 @@ class GraphView(QGraphicsView):
         self._fit_when_shown = False
         self._selected: str | None = None
         self.graph_scene.message_shown.connect(self.message_shown)
+        self.graph_scene.weight_edit_requested.connect(self.weight_edit_requested)
         self.graph_scene.selectionChanged.connect(self._selection_changed)
 
     # --- zoom -----------------------------------------------------------------
@@ -103,6 +109,15 @@ class GraphView(QGraphicsView):
             if isinstance(item, (NodeItem, EdgeItem)):
                 rect = rect.united(item.sceneBoundingRect())
         return rect
+
+    # --- a training snapshot -------------------------------------------------
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Live weights on the wires and neuron heatmaps; cheap enough for 30 per second."""
+        self.graph_scene.show_snapshot(snapshot)
+
+    def clear_snapshot(self) -> None:
+        """Remove the live overlay (call it when the network is edited)."""
+        self.graph_scene.clear_snapshot()
 
     # --- selection ------------------------------------------------------------
     def select_all(self) -> None:
@@ -220,7 +235,8 @@ class GraphView(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        typing = self.graph_scene.weight_editor is not None  # its Backspace edits the number
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not typing:
             self.delete_selection()
             event.accept()
             return

@@ -1,0 +1,148 @@
+"""Each drawn neuron as a small heatmap of its output over the input plane.
+
+Colour scale: symmetric per node, ±(98th percentile of |output| over the node's drawn
+neurons). A fixed [-1, 1] would suit tanh but saturates ReLU and pre-activation layers,
+whose outputs reach tens; one scale per node keeps every layer readable and its neurons
+comparable with each other. The percentile rather than the maximum because linear
+layers peak in the far corners of the plane, and those few cells would wash out the
+rest. The exact range of each neuron is in its tooltip.
+
+The pixels of a node live in one uint8 RGBA buffer that is rewritten in place for each
+snapshot; each neuron's QImage wraps its slice of that buffer without copying.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from laegna_gui.ui import style
+from laegna_gui.ui.canvas.node_item import NEURON_EDGE, NodeItem
+from laegna_gui.ui.canvas.weight_lines import FEATURE_NAMES, discard
+
+HEATMAP_SIZE = 14.0       # the 17 px neuron spacing leaves a visible gap between squares
+SCALE_PERCENTILE = 98.0
+LUT_SIZE = 256
+MIN_SCALE = 1e-6          # a node whose outputs are all zero shows neutral, not noise
+BORDER = QColor(NEURON_EDGE.red(), NEURON_EDGE.green(), NEURON_EDGE.blue(), 150)
+SQUARE = QRectF(-HEATMAP_SIZE / 2, -HEATMAP_SIZE / 2, HEATMAP_SIZE, HEATMAP_SIZE)
+
+
+@cache
+def diverging_lut() -> np.ndarray:
+    """(LUT_SIZE, 4) uint8 RGBA of style.diverging from -1 (first row) to +1 (last row)."""
+    colours = [style.diverging(t) for t in np.linspace(-1.0, 1.0, LUT_SIZE)]
+    return np.array([c.getRgb() for c in colours], dtype=np.uint8)
+
+
+def heatmap_scale(maps: np.ndarray) -> float:
+    """The symmetric colour scale of a node whose drawn neurons output `maps`."""
+    flat = np.abs(maps).ravel()
+    rank = round(SCALE_PERCENTILE / 100 * (flat.size - 1))  # nearest rank: a partition, not a sort
+    return max(float(np.partition(flat, rank)[rank]), MIN_SCALE)
+
+
+def lut_index(values: np.ndarray, scale: float) -> np.ndarray:
+    """Row of the LUT for each value on a symmetric scale ±`scale`."""
+    t = np.clip(np.nan_to_num(values / scale), -1.0, 1.0)  # NaN shows neutral
+    return np.rint((t + 1.0) * ((LUT_SIZE - 1) / 2)).astype(np.intp)
+
+
+class LiveNeuron(QGraphicsItem):
+    """Sits on one neuron circle: shows its heatmap (if any) and explains it on hover.
+    Presses go through to the node, so the node can still be dragged by its neurons."""
+
+    def __init__(self, group: NeuronMaps, unit: int) -> None:
+        super().__init__(group.node)
+        self.group, self.unit = group, unit
+        self.image: QImage | None = None
+        self._hovered = False
+        self.setPos(group.node.layout.neurons[unit])
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(True)
+
+    def boundingRect(self) -> QRectF:
+        return SQUARE.adjusted(-1, -1, 1, 1)
+
+    def refresh(self) -> None:
+        self.update()
+        if self._hovered:
+            self.setToolTip(self.group.describe(self.unit))
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if self.image is None:
+            return
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # crisp cells
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.drawImage(SQUARE, self.image)
+        painter.setPen(self.group.border)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(SQUARE)
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._hovered = True
+        self.setToolTip(self.group.describe(self.unit))
+
+    def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._hovered = False
+
+
+class NeuronMaps:
+    """The live neurons of one node: made once per column, repainted per snapshot."""
+
+    border = QPen(BORDER, 0)  # cosmetic: one device pixel at any zoom
+
+    def __init__(self, node: NodeItem) -> None:
+        self.node = node
+        self.count = len(node.layout.neurons)
+        self.items = [LiveNeuron(self, k) for k in range(self.count)]
+        self.maps: np.ndarray | None = None
+        self.bias: np.ndarray | None = None
+        self._rgba: np.ndarray | None = None  # (count, ny, nx, 4), shared with the QImages
+
+    def fits(self) -> bool:
+        return self.node.scene() is not None and len(self.node.layout.neurons) == self.count
+
+    def show(self, maps: np.ndarray | None, bias: np.ndarray | None) -> None:
+        """`maps`: (units, ny, nx), row 0 = bottom of the plane; `bias`: (units,)."""
+        self.maps, self.bias = maps, bias
+        if maps is None:
+            self._rgba = None
+            for item in self.items:
+                item.image = None
+        else:
+            self._paint_buffer(maps)
+        for item in self.items:
+            item.refresh()
+
+    def _paint_buffer(self, maps: np.ndarray) -> None:
+        _, ny, nx = maps.shape
+        if self._rgba is None or self._rgba.shape[1:3] != (ny, nx):
+            self._rgba = np.empty((self.count, ny, nx, 4), dtype=np.uint8)
+            for k, item in enumerate(self.items):
+                item.image = QImage(self._rgba[k].data, nx, ny, nx * 4, QImage.Format.Format_RGBA8888)
+        drawn = maps[:self.count]
+        # Qt's row 0 is the top of an image, the probe's row 0 the bottom of the plane.
+        np.take(diverging_lut(), lut_index(drawn[:, ::-1, :], heatmap_scale(drawn)), axis=0, out=self._rgba)
+
+    def remove(self) -> None:
+        for item in self.items:
+            discard(item)
+        self.items.clear()
+        self._rgba = None
+
+    def describe(self, unit: int) -> str:
+        node = self.node.node
+        features = node.params.get("features") if node.type == "input" else None
+        name = FEATURE_NAMES.get(features[unit], features[unit]) if features else f"neuron {unit}"
+        lines = [f"{node.label} · {name}"]
+        if self.bias is not None:
+            lines.append(f"bias b[{unit}] = {float(self.bias[unit]):.3f}")
+        if self.maps is not None:
+            values = self.maps[unit]
+            lines.append(f"output over the plane: {float(values.min()):.3f} … {float(values.max()):.3f}")
+        return "\n".join(lines)

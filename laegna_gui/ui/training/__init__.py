@@ -1,0 +1,1 @@
+"""Training: the worker thread, its controller, the controls and the live views."""

@@ -1,0 +1,182 @@
+"""Play/Pause, Step, Step Epoch, Reset, the counters and every hyper-parameter."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QLabel,
+    QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from laegna_gui.core.training_settings import OPTIMIZERS, REGULARIZATIONS, TrainingSettings
+from laegna_gui.core.validate import LOSSES
+from laegna_gui.engine.snapshot import Snapshot
+
+TIPS = {
+    "play": "Train continuously in the background (Space). The window stays responsive.",
+    "step": "Run exactly one iteration: one mini-batch forward, backward and one weight update (→ or S).",
+    "epoch": "Train until every training point has been used once more (one epoch).",
+    "reset": "Throw the learned weights away and start again from the seed's initial weights (R).",
+    "learning_rate": "How big each step downhill is: too small crawls, too large overshoots or diverges.",
+    "optimizer": "How the step is taken: plain SGD, SGD with momentum (a velocity that builds up), "
+                 "Nesterov, RMSprop or Adam (adapts the step for each weight).",
+    "momentum": "Momentum: how much of the previous step carries into the next, like a rolling ball.",
+    "loss": "How wrongness is scored: squared error, absolute error, log loss, cross-entropy or hinge.",
+    "batch_size": "How many points each step learns from; 1 is online learning, 'full batch' uses all.",
+    "regularization": "Penalise large weights: L1 pushes small weights to exactly zero, L2 shrinks all.",
+    "reg_rate": "How strongly large weights are penalised.",
+    "clip": "Gradient clipping caps the length of the gradient so one bad batch cannot blow up the weights.",
+    "clip_norm": "The largest gradient length allowed when clipping is on.",
+}
+OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop",
+                    "adam": "Adam", "nadam": "NAdam"}
+LOSS_TITLES = {"mse": "Squared error (MSE)", "mae": "Absolute error (MAE)", "bce": "Log loss (BCE)",
+               "cross_entropy": "Cross-entropy", "hinge": "Hinge"}
+
+
+def _combo(name: str, items: dict[str, str]) -> QComboBox:
+    combo = QComboBox(objectName=name)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    for key, title in items.items():
+        combo.addItem(title, key)
+    return combo
+
+
+def _spin(name: str, low: float, high: float, decimals: int) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox(objectName=name, minimum=low, maximum=high, decimals=decimals)
+    spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+    spin.setKeyboardTracking(False)
+    return spin
+
+
+class TrainingControls(QWidget):
+    """Emits `settings_edited` with new TrainingSettings; shows a snapshot's counters."""
+
+    settings_edited = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("trainingControls")
+        self.play_button = QPushButton("▶ Play", objectName="playButton", checkable=True)
+        self.step_button = QPushButton("Step", objectName="stepButton")
+        self.epoch_button = QPushButton("Step epoch", objectName="stepEpochButton")
+        self.reset_button = QPushButton("Reset", objectName="resetButton")
+        for button, tip in ((self.play_button, "play"), (self.step_button, "step"),
+                            (self.epoch_button, "epoch"), (self.reset_button, "reset")):
+            button.setToolTip(TIPS[tip])
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space stays the window's play key
+        self.counters = {key: QLabel("—", objectName=f"{key}Counter") for key in
+                         ("iteration", "epoch", "train_loss", "test_loss", "accuracy")}
+        self.editors = self._make_editors()
+        self._settings = TrainingSettings()
+        self._build()
+        self._connect()
+
+    def _make_editors(self) -> dict:
+        return {
+            "learning_rate": _spin("learningRate", 1e-5, 10.0, 5),
+            "optimizer": _combo("optimizer", OPTIMIZER_TITLES),
+            "momentum": _spin("momentum", 0.0, 0.999, 3),
+            "loss": _combo("loss", LOSS_TITLES),
+            "batch_size": QSpinBox(objectName="batchSize", minimum=0, maximum=100_000, specialValueText="full batch"),
+            "regularization": _combo("regularization", {"none": "None", "l1": "L1", "l2": "L2"}),
+            "reg_rate": _spin("regRate", 0.0, 10.0, 5),
+            "clip": QCheckBox("Clip gradients", objectName="clip"),
+            "clip_norm": _spin("clipNorm", 1e-3, 1e3, 3),
+        }
+
+    def _build(self) -> None:
+        buttons = QGridLayout()
+        for i, button in enumerate((self.play_button, self.step_button, self.epoch_button, self.reset_button)):
+            buttons.addWidget(button, i // 2, i % 2)
+        counters = QGridLayout()
+        titles = {"iteration": "Iteration", "epoch": "Epoch", "train_loss": "Train loss",
+                  "test_loss": "Test loss", "accuracy": "Accuracy (test)"}
+        for i, (key, title) in enumerate(titles.items()):
+            counters.addWidget(QLabel(title), i // 2 * 2, i % 2)
+            self.counters[key].setStyleSheet("font-size: 14px; font-weight: 600;")
+            counters.addWidget(self.counters[key], i // 2 * 2 + 1, i % 2)
+        form = QFormLayout()
+        labels = {"learning_rate": "Learning rate", "optimizer": "Optimizer", "momentum": "Momentum",
+                  "loss": "Loss", "batch_size": "Batch size", "regularization": "Regularization",
+                  "reg_rate": "Reg. rate", "clip": "", "clip_norm": "Clip norm"}
+        for key, editor in self.editors.items():
+            editor.setToolTip(TIPS[key])
+            form.addRow(labels[key], editor)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addLayout(counters)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+    def _connect(self) -> None:
+        e = self.editors
+        for key in ("learning_rate", "momentum", "reg_rate", "clip_norm"):
+            e[key].valueChanged.connect(lambda _v: self._edited())
+        e["batch_size"].valueChanged.connect(lambda _v: self._edited())
+        for key in ("optimizer", "loss", "regularization"):
+            e[key].currentIndexChanged.connect(lambda _i: self._edited())
+        e["clip"].toggled.connect(lambda _c: self._edited())
+
+    # --- settings ------------------------------------------------------------
+    def read(self) -> TrainingSettings:
+        e = self.editors
+        return replace(
+            self._settings,
+            learning_rate=e["learning_rate"].value(), optimizer=e["optimizer"].currentData(),
+            momentum=e["momentum"].value(), loss=e["loss"].currentData(),
+            batch_size=e["batch_size"].value(), regularization=e["regularization"].currentData(),
+            reg_rate=e["reg_rate"].value(), clip=e["clip"].isChecked(), clip_norm=e["clip_norm"].value())
+
+    def show_settings(self, s: TrainingSettings) -> None:
+        """Show settings without emitting (undo, a new project)."""
+        self._settings = s
+        e = self.editors
+        for editor in e.values():
+            editor.blockSignals(True)
+        e["learning_rate"].setValue(s.learning_rate)
+        e["optimizer"].setCurrentIndex(e["optimizer"].findData(s.optimizer))
+        e["momentum"].setValue(s.momentum)
+        e["loss"].setCurrentIndex(e["loss"].findData(s.loss))
+        e["batch_size"].setValue(s.batch_size)
+        e["regularization"].setCurrentIndex(e["regularization"].findData(s.regularization))
+        e["reg_rate"].setValue(s.reg_rate)
+        e["clip"].setChecked(s.clip)
+        e["clip_norm"].setValue(s.clip_norm)
+        for editor in e.values():
+            editor.blockSignals(False)
+        self._enable_dependents()
+
+    def _edited(self) -> None:
+        self._enable_dependents()
+        settings = self.read()
+        if settings != self._settings:
+            self._settings = settings
+            self.settings_edited.emit(settings)
+
+    def _enable_dependents(self) -> None:
+        e = self.editors
+        e["momentum"].setEnabled(e["optimizer"].currentData() in ("momentum", "nesterov", "rmsprop"))
+        e["reg_rate"].setEnabled(e["regularization"].currentData() != "none")
+        e["clip_norm"].setEnabled(e["clip"].isChecked())
+
+    # --- state ---------------------------------------------------------------
+    def show_running(self, running: bool) -> None:
+        self.play_button.setChecked(running)
+        self.play_button.setText("⏸ Pause" if running else "▶ Play")
+
+    def show_snapshot(self, snapshot: Snapshot | None) -> None:
+        c = self.counters
+        if snapshot is None:
+            for label in c.values():
+                label.setText("—")
+            return
+        m = snapshot.metrics
+        c["iteration"].setText(f"{snapshot.step:,}")
+        c["epoch"].setText(f"{snapshot.epoch:,}")
+        c["train_loss"].setText(f"{m.train_loss:.4f}")
+        c["test_loss"].setText(f"{m.test_loss:.4f}")
+        c["accuracy"].setText("n/a (regression)" if m.test_accuracy is None else f"{m.test_accuracy:.1%}")

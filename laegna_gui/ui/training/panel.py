@@ -1,0 +1,140 @@
+"""The training area: controls and counters, the decision boundary, and the live tabs.
+Builds the views and wires them to the TrainingController; holds no logic of its own."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+
+from laegna_gui.core.datasets import make_dataset
+from laegna_gui.core.errors import LaegnaError
+from laegna_gui.engine.snapshot import Snapshot
+from laegna_gui.ui.canvas.view import GraphView
+from laegna_gui.ui.document import Document
+from laegna_gui.ui.training.banner import TrainingBanner
+from laegna_gui.ui.training.controller import TrainingController
+from laegna_gui.ui.training.controls import TrainingControls
+from laegna_gui.ui.training.views.boundary_view import BoundaryView
+from laegna_gui.ui.training.views.curves_view import CurvesView
+from laegna_gui.ui.training.views.formula_view import FormulaView
+from laegna_gui.ui.training.views.gradients_view import GradientsView
+from laegna_gui.ui.training.views.step_view import StepView
+from laegna_gui.ui.training.views.weights_view import WeightsView
+
+
+class TrainingPanel(QWidget):
+    def __init__(self, document: Document, canvas: GraphView) -> None:
+        super().__init__()
+        self.setObjectName("trainingPanel")
+        self.document, self.canvas = document, canvas
+        self.controller = TrainingController(document, self)
+        self.controls = TrainingControls()
+        self.banner = TrainingBanner()
+        self.boundary = BoundaryView()
+        self.curves, self.weights, self.gradients = CurvesView(), WeightsView(), GradientsView()
+        self.step_view, self.formula = StepView(), FormulaView()
+        self.tabs = QTabWidget(objectName="liveTabs")
+        for view, title, tip in ((self.curves, "Loss", "Training and test loss and accuracy over time"),
+                                 (self.weights, "Weights", "Each dense layer's weight matrix and biases"),
+                                 (self.gradients, "Gradients", "How strongly each layer is being pushed"),
+                                 (self.step_view, "Step", "What one single iteration changed"),
+                                 (self.formula, "Formula", "The network written as one function")):
+            self.tabs.addTab(view, title)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, tip)
+        self._build()
+        self._wire()
+        self._shortcuts()
+        self._project_replaced()
+
+    def _build(self) -> None:
+        controls = QScrollArea(objectName="controlsScroll", widgetResizable=True)
+        controls.setWidget(self.controls)
+        controls.setFrameShape(QScrollArea.Shape.NoFrame)
+        controls.setMinimumWidth(270)
+        controls.setMaximumWidth(330)
+        controls.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        views = QHBoxLayout()
+        views.addWidget(self.boundary, 2)
+        views.addWidget(self.tabs, 3)
+        right = QVBoxLayout()
+        right.addWidget(self.banner)
+        right.addLayout(views, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(controls)
+        layout.addLayout(right, 1)
+
+    def _wire(self) -> None:
+        c, ctl, doc = self.controls, self.controller, self.document
+        c.play_button.clicked.connect(lambda _=False: ctl.toggle())
+        c.step_button.clicked.connect(ctl.step)
+        c.epoch_button.clicked.connect(ctl.step_epoch)
+        c.reset_button.clicked.connect(ctl.reset)
+        c.settings_edited.connect(doc.set_training)
+        doc.training_changed.connect(lambda: c.show_settings(doc.project.training))
+        doc.project_replaced.connect(self._project_replaced)
+        doc.dataset_changed.connect(self._data_changed)
+        ctl.running_changed.connect(c.show_running)
+        ctl.running_changed.connect(lambda running: running and self.banner.hide())
+        ctl.snapshot_changed.connect(self.show_snapshot)
+        ctl.snapshot_cleared.connect(self.canvas.clear_snapshot)
+        ctl.diverged.connect(self.banner.show_diverged)
+        ctl.failed.connect(self.banner.show_error)
+        self.banner.reset_requested.connect(ctl.reset)
+        self.banner.lower_rate_requested.connect(self.lower_learning_rate)
+        self.canvas.weight_edit_requested.connect(ctl.set_weight)
+        self.canvas.node_selected.connect(self.step_view.set_layer)
+        self.tabs.currentChanged.connect(lambda _i: self.controller.latest and self._draw_tab(self.controller.latest))
+
+    def _shortcuts(self) -> None:
+        keys = {"Space": self.controller.toggle, "Right": self.controller.step, "S": self.controller.step,
+                "R": self.controller.reset}
+        for key, slot in keys.items():
+            shortcut = QShortcut(QKeySequence(key), self.window() or self, context=Qt.ShortcutContext.WindowShortcut)
+            shortcut.setParent(self)
+            shortcut.activated.connect(slot)
+
+    # --- reactions -------------------------------------------------------------
+    def _project_replaced(self) -> None:
+        self.controls.show_settings(self.document.project.training)
+        self.controls.show_snapshot(None)
+        self.banner.hide()
+        self._data_changed()
+
+    def _data_changed(self) -> None:
+        try:
+            self.boundary.set_data(make_dataset(self.document.project.dataset, self.document.project.seed))
+        except LaegnaError:
+            self.boundary.set_data(None)
+
+    def lower_learning_rate(self) -> None:
+        training = self.document.project.training
+        self.document.set_training(replace(training, learning_rate=max(1e-5, training.learning_rate / 10)))
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        self.controls.show_snapshot(snapshot)
+        self.boundary.show_snapshot(snapshot)
+        self.canvas.show_snapshot(snapshot)
+        self.step_view.show_snapshot(snapshot)  # keeps the last step report even when hidden
+        warning = snapshot.probes.gradient_warning if snapshot.probes else ""
+        self.tabs.setTabText(self.tabs.indexOf(self.gradients), "Gradients ⚠" if warning else "Gradients")
+        self._draw_tab(snapshot)
+
+    def _draw_tab(self, snapshot: Snapshot) -> None:
+        """Only the visible tab is drawn; a tab catches up when it is shown."""
+        current = self.tabs.currentWidget()
+        if current is self.curves:
+            self.curves.show_history(self.controller.history)
+        elif current is self.weights:
+            self.weights.show_snapshot(snapshot)
+        elif current is self.gradients:
+            self.gradients.show_history(self.controller.history)
+            self.gradients.show_snapshot(snapshot)
+        elif current is self.formula:
+            self.formula.show_snapshot(snapshot, self.document.graph)
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()

@@ -1,0 +1,1 @@
+"""The live views of training: boundary, curves, weights, gradients, one step, the formula."""

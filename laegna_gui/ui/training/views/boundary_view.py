@@ -1,0 +1,196 @@
+"""The decision boundary: the network's answer over the whole input plane, with the data on top.
+
+For 1-D data it shows the fitted curve through the points instead; for data with more
+than two inputs there is no plane to draw, and it says so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from laegna_gui.core.datasets import Dataset
+from laegna_gui.engine.snapshot import Snapshot
+from laegna_gui.ui import style
+from laegna_gui.ui.training.views.plotting import (
+    BACKGROUND_LIGHTEN,
+    POINT_OUTLINE,
+    VIEW_HEIGHT,
+    VIEW_WIDTH,
+    diverging_lut,
+    lighten,
+    rgb,
+    style_plot,
+    symmetric_scale,
+)
+
+MAX_POINTS = 5000
+CLASS_RGB = np.array([rgb(style.class_color(k)) for k in range(10)])
+NO_PLANE = "No input plane for {n}-D data — see the loss curves"
+RING_FILL = (255, 255, 255, 170)
+TIPS = {
+    "plot": "The decision boundary: the network's answer at every point of the input plane — blue where "
+            "it says class 1, orange where it says class 0; the boundary is where the colours meet.",
+    "curve": "The network's output for every input x (the line) against the data (the dots): "
+             "training bends the line until it runs through the points.",
+    "test": "Show the held-back test points as rings: the network never trains on them, so they show "
+            "how well it does on data it has not seen.",
+    "discretize": "Paint only the class the network would answer at each point, instead of fading "
+                  "with how sure it is.",
+}
+
+
+def _class_colors(n: int) -> np.ndarray:
+    return CLASS_RGB[np.arange(n) % len(CLASS_RGB)]
+
+
+def class_blend(probabilities: np.ndarray) -> np.ndarray:
+    """(ny, nx, K) probabilities → (ny, nx, 3) uint8: the class colours weighted by them, lightened."""
+    mixed = probabilities @ _class_colors(probabilities.shape[-1])
+    return np.rint(np.clip(lighten(mixed), 0, 255)).astype(np.ubyte)
+
+
+def class_fill(probabilities: np.ndarray) -> np.ndarray:
+    """Each pixel painted in the lightened colour of its most probable class."""
+    winners = _class_colors(probabilities.shape[-1])[np.argmax(probabilities, axis=-1)]
+    return np.rint(lighten(winners)).astype(np.ubyte)
+
+
+class BoundaryView(QWidget):
+    """`set_data(dataset)` when the data changes; `show_snapshot(snapshot)` as training runs."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("boundaryView")
+        self.data: Dataset | None = None
+        self.snapshot: Snapshot | None = None
+        self._extent: tuple[float, ...] | None = None
+        self._lut = diverging_lut(lightened=BACKGROUND_LIGHTEN)
+        self._build()
+        self.show_test.toggled.connect(self.test_points.setVisible)
+        self.discretize.toggled.connect(lambda _on: self._draw())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 — Qt override: made for a dock about 300 px tall
+        return QSize(VIEW_WIDTH, VIEW_HEIGHT)
+
+    def _build(self) -> None:
+        self.plot = style_plot(pg.PlotWidget(), "boundaryPlot", TIPS["plot"])
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.curve = pg.PlotDataItem(pen=pg.mkPen(style.NEGATIVE, width=3), antialias=True)
+        self.train_points = pg.ScatterPlotItem(size=6)
+        self.test_points = pg.ScatterPlotItem(size=7, brush=None)
+        for item in (self.image, self.curve, self.train_points, self.test_points):
+            self.plot.addItem(item)
+        self.test_points.setVisible(False)
+        self.image.setZValue(-10)
+        self.curve.setZValue(10)  # the fit runs over the dots it is fitting
+        self.message = QLabel(NO_PLANE.format(n=3), objectName="boundaryMessage",
+                              alignment=Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {style.MUTED_TEXT.name()}; "
+                                   f"background: {style.CANVAS_BACKGROUND.name()};")
+        self.pages = QStackedWidget(objectName="boundaryPages")
+        self.pages.addWidget(self.plot)
+        self.pages.addWidget(self.message)
+        self.show_test = QCheckBox("Show test data", objectName="showTestData", toolTip=TIPS["test"])
+        self.discretize = QCheckBox("Discretize output", objectName="discretize", toolTip=TIPS["discretize"])
+        options = QHBoxLayout()
+        options.setContentsMargins(4, 0, 4, 0)
+        options.addWidget(self.show_test)
+        options.addWidget(self.discretize)
+        options.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(options)
+
+    # --- data ----------------------------------------------------------------
+    def set_data(self, data: Dataset | None) -> None:
+        """New data: new dots. The old picture goes until the next snapshot draws the new one."""
+        self.data, self.snapshot, self._extent = data, None, None
+        self.image.setVisible(False)
+        self.curve.setVisible(False)
+        n_inputs = 0 if data is None else data.x_train.shape[1]
+        self._set_mode("plane" if n_inputs == 2 else "curve" if n_inputs == 1 else "none")
+        if data is None:
+            self.train_points.setData(pos=np.zeros((0, 2)))
+            self.test_points.setData(pos=np.zeros((0, 2)))
+            return
+        scale = symmetric_scale(np.asarray(data.y_train, dtype=float))
+        pos, colors = self._points(data.x_train, data.y_train, scale)
+        outline = pg.mkPen(None) if data.x_train.shape[1] == 1 else pg.mkPen(POINT_OUTLINE, width=0.8)
+        self.train_points.setData(pos=pos, brush=[pg.mkBrush(c) for c in colors], pen=outline)
+        pos, colors = self._points(data.x_test, data.y_test, scale)
+        self.test_points.setData(pos=pos, pen=[pg.mkPen(c, width=2) for c in colors], brush=pg.mkBrush(RING_FILL))
+        self.plot.enableAutoRange()
+
+    def _points(self, x: np.ndarray, y: np.ndarray, scale: float) -> tuple[np.ndarray, list]:
+        x, y = x[:MAX_POINTS], y[:MAX_POINTS]
+        if x.shape[1] == 1:
+            values = np.asarray(y, dtype=float).reshape(len(x), -1)[:, 0]
+            dot = pg.mkColor(style.POSITIVE)
+            dot.setAlpha(150)
+            return np.column_stack([x[:, 0], values]), [dot] * len(x)
+        if self.data.task == "classification":
+            return x[:, :2], [style.class_color(int(k)) for k in y]
+        first = np.asarray(y, dtype=float).reshape(len(x), -1)[:, 0]
+        return x[:, :2], [style.diverging(v, scale) for v in first]
+
+    def _set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.pages.setCurrentWidget(self.message if mode == "none" else self.plot)
+        self.plot.setAspectLocked(mode == "plane")
+        self.plot.setToolTip(TIPS["curve" if mode == "curve" else "plot"])
+        self.plot.setLabel("bottom", "x" if mode == "curve" else "x1", **{"font-size": "8pt"})
+        self.plot.setLabel("left", "y" if mode == "curve" else "x2", **{"font-size": "8pt"})
+        self.discretize.setVisible(mode == "plane" and self._classifies)
+        self.show_test.setVisible(mode != "none")
+        if self.data is not None and mode == "none":
+            self.message.setText(NO_PLANE.format(n=self.data.x_train.shape[1]))
+
+    @property
+    def _classifies(self) -> bool:
+        return self.data is None or self.data.task == "classification"
+
+    # --- snapshots -----------------------------------------------------------
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.probes is None:
+            return
+        self.snapshot = snapshot
+        probes = snapshot.probes
+        mode = "plane" if probes.boundary is not None else "curve" if probes.curve_x is not None else "none"
+        if mode != self.mode:
+            self._set_mode(mode)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.snapshot is None or self.mode == "none":
+            return
+        probes = self.snapshot.probes
+        if self.mode == "curve":
+            self.curve.setData(probes.curve_x, np.asarray(probes.curve_y).reshape(len(probes.curve_x), -1)[:, 0])
+            self.curve.setVisible(True)
+            return
+        self._draw_image(np.asarray(probes.boundary))
+        x0, x1, y0, y1 = probes.extent
+        self.image.setRect(x0, y0, x1 - x0, y1 - y0)  # after setImage: the scale depends on its size
+        if probes.extent != self._extent:
+            self._extent = probes.extent
+            self.plot.disableAutoRange()
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.image.setVisible(True)
+
+    def _draw_image(self, boundary: np.ndarray) -> None:
+        discrete = self.discretize.isChecked() and self._classifies
+        if not self._classifies:  # 2-D regression: the first output on a scale around 0
+            values = boundary if boundary.ndim == 2 else boundary[:, :, 0]
+            scale = symmetric_scale(values)
+            self.image.setImage(values, levels=(-scale, scale), lut=self._lut)
+        elif boundary.ndim == 2:  # P(class 1)
+            values = (boundary > 0.5).astype(np.float32) if discrete else boundary
+            self.image.setImage(values, levels=(0.0, 1.0), lut=self._lut)
+        else:
+            colors = class_fill(boundary) if discrete else class_blend(boundary)
+            self.image.setImage(colors, levels=(0, 255), lut=None)

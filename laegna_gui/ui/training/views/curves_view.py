@@ -1,0 +1,160 @@
+"""Loss and accuracy over training steps: train solid blue, test dashed orange."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from laegna_gui.core.history import History
+from laegna_gui.ui import style
+from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH, label_style, log_plot, style_plot
+
+TIPS = {
+    "loss": "How wrong the network is, on the training points (solid) and on the held-back test points "
+            "(dashed); when the test loss rises while the training loss falls, the network is overfitting.",
+    "accuracy": "The share of points put in the right class, for training (solid) and test (dashed) data.",
+    "log": "A logarithmic loss axis spreads out the small values, so progress stays visible long after "
+           "the big early drop.",
+    "readout": "The values at the step under the mouse (or the latest ones).",
+}
+
+
+def _curve(plot: pg.PlotWidget, color, name: str, dashed: bool = False) -> pg.PlotDataItem:
+    pen = pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
+    curve = plot.plot(pen=pen, name=name, antialias=True)
+    curve.setDownsampling(auto=True)
+    curve.setClipToView(True)
+    return curve
+
+
+def _value(v: float, percent: bool) -> str:
+    if not math.isfinite(v):
+        return "–"
+    return f"{100 * v:.1f} %" if percent else f"{v:.3g}"
+
+
+class CurvesView(QWidget):
+    """`show_history(history)` redraws when the history changed; `clear()` empties the plots."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("curvesView")
+        self._seen: tuple[int, int] | None = None  # (id of the history, its version) last drawn
+        self._columns: dict[str, np.ndarray] = {}
+        self._build()
+        self.log_scale.toggled.connect(lambda on: self.loss_plot.setLogMode(y=on))
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.scene().sigMouseMoved.connect(lambda pos, p=plot: self._hovered(p, pos))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 — Qt override: made for a dock about 300 px tall
+        return QSize(VIEW_WIDTH, VIEW_HEIGHT)
+
+    def _build(self) -> None:
+        self.loss_plot = style_plot(log_plot(), "lossPlot", TIPS["loss"], zoomable=True)
+        self.accuracy_plot = style_plot(pg.PlotWidget(), "accuracyPlot", TIPS["accuracy"], zoomable=True)
+        self._build_axes()
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        # one legend serves both plots: they draw train and test alike
+        self.loss_plot.addLegend(offset=(-6, 4), labelTextSize="8pt", labelTextColor=style.TEXT,
+                                 brush=pg.mkBrush(255, 255, 255, 200), verSpacing=-6)
+        for plot, kind in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
+            self.curves[f"train_{kind}"] = _curve(plot, style.POSITIVE, "train")
+            self.curves[f"test_{kind}"] = _curve(plot, style.NEGATIVE, "test", dashed=True)
+        self.cursors = [pg.InfiniteLine(angle=90, pen=pg.mkPen(style.MUTED_TEXT, style=Qt.PenStyle.DotLine))
+                        for _ in range(2)]
+        for plot, line in zip((self.loss_plot, self.accuracy_plot), self.cursors):
+            plot.addItem(line, ignoreBounds=True)
+            line.setVisible(False)
+        self._build_layout()
+
+    def _build_axes(self) -> None:
+        self.accuracy_plot.setXLink(self.loss_plot)
+        self.accuracy_plot.setYRange(0, 1.0, padding=0.04)
+        self.accuracy_plot.getAxis("left").setTicks([[(0.0, "0 %"), (0.5, "50 %"), (1.0, "100 %")]])
+        self.accuracy_plot.setMouseEnabled(x=True, y=False)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.getAxis("left").setWidth(46)  # the same width keeps the linked plots' steps aligned
+        self.loss_plot.setLabel("left", "loss", **label_style())
+        self.accuracy_plot.setLabel("left", "accuracy", **label_style())
+        self.accuracy_plot.setLabel("bottom", "step", **label_style())
+
+    def _build_layout(self) -> None:
+        self.log_scale = QCheckBox("Log scale", objectName="logScale", toolTip=TIPS["log"])
+        self.readout = QLabel(objectName="curvesReadout", toolTip=TIPS["readout"])
+        self.readout.setStyleSheet(f"color: {style.TEXT.name()};")
+        self.readout.setWordWrap(True)  # a narrow dock wraps the line instead of growing
+        self.readout.setContentsMargins(4, 0, 4, 0)
+        options = QHBoxLayout()  # below the plots, like the boundary view's options
+        options.setContentsMargins(4, 0, 4, 0)
+        options.addWidget(self.log_scale)
+        options.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.readout)
+        layout.addWidget(self.loss_plot, 3)
+        layout.addWidget(self.accuracy_plot, 2)
+        layout.addLayout(options)
+
+    # --- data ----------------------------------------------------------------
+    def show_history(self, history: History) -> None:
+        if self._seen == (id(history), history.version):
+            return
+        self._seen = (id(history), history.version)
+        self._columns = {name: history.column(name) for name in History.BASE}
+        steps = self._columns["step"]
+        for name, curve in self.curves.items():
+            curve.setData(steps, self._columns[name])
+        classifies = bool(np.isfinite(self._columns["train_accuracy"]).any())
+        if len(steps):
+            self._show_accuracy(classifies)
+        self._show_readout(len(steps) - 1)
+
+    def clear(self) -> None:
+        self._seen, self._columns = None, {}
+        for curve in self.curves.values():
+            curve.setData([], [])
+        for line in self.cursors:
+            line.setVisible(False)
+        self.readout.setText("")
+
+    def _show_accuracy(self, visible: bool) -> None:
+        self.accuracy_plot.setVisible(visible)
+        # with both plots the step axis sits under the lower one only
+        self.loss_plot.showAxis("bottom", not visible)
+        self.loss_plot.setLabel("bottom", "step" if not visible else None, **label_style())
+
+    # --- the value under the cursor -----------------------------------------
+    def _hovered(self, plot: pg.PlotWidget, pos: QPointF) -> None:
+        steps = self._columns.get("step")
+        if steps is None or not len(steps):
+            return
+        step = plot.getPlotItem().vb.mapSceneToView(pos).x()
+        index = int(np.clip(np.searchsorted(steps, step), 0, len(steps) - 1))
+        if index > 0 and abs(steps[index - 1] - step) < abs(steps[index] - step):
+            index -= 1
+        for line in self.cursors:
+            line.setPos(steps[index])
+            line.setVisible(True)
+        self._show_readout(index, "accuracy" if plot is self.accuracy_plot else "loss")
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 — Qt override: back to the latest values
+        for line in self.cursors:
+            line.setVisible(False)
+        if self._columns:
+            self._show_readout(len(self._columns["step"]) - 1)
+        super().leaveEvent(event)
+
+    def _show_readout(self, index: int, kind: str = "loss") -> None:
+        if index < 0:
+            self.readout.setText("")
+            return
+        percent = kind == "accuracy"
+        train = _value(self._columns[f"train_{kind}"][index], percent)
+        test = _value(self._columns[f"test_{kind}"][index], percent)
+        label = "" if kind == "loss" else "accuracy: "
+        self.readout.setText(f"step {int(self._columns['step'][index])} · {label}train {train} · test {test}")

@@ -1,0 +1,148 @@
+"""How hard each layer is being pushed: gradient norms over time, dead ReLU units, and a warning
+when gradients explode or vanish."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from laegna_gui.core.history import History
+from laegna_gui.engine.snapshot import Snapshot
+from laegna_gui.ui import style
+from laegna_gui.ui.training.views.plotting import (
+    VIEW_HEIGHT,
+    VIEW_WIDTH,
+    label_style,
+    log_plot,
+    series_color,
+    style_plot,
+)
+
+GRAD, DEAD = "grad:", "dead:"
+TIPS = {
+    "gradients": "The gradient norm of each layer: how strongly the loss pulls on its weights. Huge and "
+                 "growing means exploding gradients; tiny in the first layers means they vanish and "
+                 "those layers stop learning.",
+    "dead": "The share of each ReLU layer's units that are dead: their input is negative for every "
+            "training point, so they output 0 and get no gradient — they can never recover.",
+    "warning": "Training is in trouble; the message says what to try.",
+}
+
+
+class SeriesPlot:
+    """One curve per history series with a given prefix; curves come and go with the series."""
+
+    def __init__(self, plot: pg.PlotWidget, prefix: str) -> None:
+        self.plot, self.prefix = plot, prefix
+        self.curves: dict[str, pg.PlotDataItem] = {}
+    def show(self, history: History, steps: np.ndarray) -> list[str]:
+        names = history.series_names(self.prefix)
+        if names != list(self.curves):
+            self._rebuild(names)
+        for name, curve in self.curves.items():
+            curve.setData(steps, history.column(name))
+        return names
+
+    def _rebuild(self, names: list[str]) -> None:
+        for curve in self.curves.values():
+            self.plot.removeItem(curve)
+        self.curves = {}
+        for i, name in enumerate(names):
+            pen = pg.mkPen(series_color(i), width=2)
+            curve = self.plot.plot(pen=pen, antialias=True)
+            curve.setDownsampling(auto=True)
+            curve.setClipToView(True)
+            self.curves[name] = curve
+
+
+class GradientsView(QWidget):
+    """`show_history(history)` draws the curves; `show_snapshot(snapshot)` the warning."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gradientsView")
+        self._seen: tuple[int, int] | None = None
+        self._build_plots()
+        self._build_labels()
+        self.gradients = SeriesPlot(self.grad_plot, GRAD)
+        self.dead = SeriesPlot(self.dead_plot, DEAD)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for widget, stretch in ((self.warning, 0), (self.legend, 0), (self.grad_plot, 5),
+                                (self.dead_summary, 0), (self.dead_plot, 2)):
+            layout.addWidget(widget, stretch)
+        self._show_dead([], None)
+        self.legend.setText(self._legend_html([]))
+
+    def _build_plots(self) -> None:
+        self.grad_plot = style_plot(log_plot(), "gradientPlot", TIPS["gradients"], zoomable=True)
+        self.grad_plot.setLogMode(y=True)
+        self.grad_plot.setLabel("left", "gradient norm", **label_style())
+        self.dead_plot = style_plot(pg.PlotWidget(), "deadPlot", TIPS["dead"], zoomable=True)
+        self.dead_plot.setXLink(self.grad_plot)
+        self.dead_plot.setYRange(0, 1, padding=0.2)  # room for the 100% label at the top
+        self.dead_plot.setMouseEnabled(x=True, y=False)
+        self.dead_plot.getAxis("left").setTicks([[(0.0, "0"), (1.0, "100%")]])
+        self.dead_plot.setLabel("left", "dead", **label_style())
+        self.dead_plot.setLabel("bottom", "step", **label_style())
+        for plot in (self.grad_plot, self.dead_plot):
+            plot.getAxis("left").setWidth(46)  # the same width keeps the linked plots' steps aligned
+
+    def _build_labels(self) -> None:
+        self.warning = QLabel(objectName="gradientWarning", toolTip=TIPS["warning"])
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(f"background: {style.ERROR.name()}; color: white; font-weight: bold;"
+                                   "padding: 4px; border-radius: 3px;")
+        self.warning.hide()
+        self.legend = QLabel(objectName="gradientLegend", toolTip=TIPS["gradients"])
+        self.dead_summary = QLabel(objectName="deadSummary", toolTip=TIPS["dead"])
+        for label in (self.legend, self.dead_summary):
+            label.setStyleSheet(f"color: {style.TEXT.name()}; padding: 0 4px;")
+            label.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 — Qt override: made for a dock about 300 px tall
+        return QSize(VIEW_WIDTH, VIEW_HEIGHT)
+
+    def show_history(self, history: History) -> None:
+        if self._seen == (id(history), history.version):
+            return
+        self._seen = (id(history), history.version)
+        steps = history.column("step")
+        layers = self.gradients.show(history, steps)
+        self.legend.setText(self._legend_html(layers))
+        names = self.dead.show(history, steps)
+        self._show_dead(names, history)
+
+    def _legend_html(self, names: list[str]) -> str:
+        """The layers' colours as a line of text, so no legend box sits on the curves."""
+        if not names:
+            return "Gradient norm per layer (log scale) — train or step to see it."
+        keys = [f"<span style='color:{series_color(i).name()}'>■</span> {name.removeprefix(GRAD)}"
+                for i, name in enumerate(names)]
+        return "Gradient norm per layer: " + " &nbsp; ".join(keys)
+
+    def _show_dead(self, names: list[str], history: History | None) -> None:
+        self.dead_plot.setVisible(bool(names))
+        self.grad_plot.showAxis("bottom", not names)
+        self.grad_plot.setLabel("bottom", None if names else "step", **label_style())
+        if not names:
+            self.dead_summary.setText("No ReLU layers, so no units can die.")
+            return
+        parts = []
+        for i, name in enumerate(names):
+            value = history.column(name)[-1]
+            if np.isfinite(value):
+                parts.append(f"<span style='color:{series_color(i).name()}'>■</span> "
+                             f"{name.removeprefix(DEAD)} {100 * value:.0f} %")
+        self.dead_summary.setText("Dead ReLU units: " + " &nbsp; ".join(parts))
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """The warning follows the latest probes (a snapshot without probes leaves it as it is)."""
+        if snapshot.probes is None:
+            return
+        text = snapshot.probes.gradient_warning
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))

@@ -1,0 +1,186 @@
+"""The training worker: owns the Trainer on its own thread and talks only in signals.
+
+Commands arrive as queued slot calls and are applied between iterations. While
+playing, iterations run in chunks of a few milliseconds from a zero-interval timer,
+so commands are never kept waiting; a snapshot (numpy copies only) leaves at most
+`MAX_SNAPSHOTS_PER_SECOND` times a second, never one per iteration.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+import weakref
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+
+from laegna_gui.core.errors import LaegnaError, TrainingDiverged
+from laegna_gui.core.project import Project
+from laegna_gui.core.training_settings import TrainingSettings
+from laegna_gui.engine.trainer import Trainer
+
+MAX_SNAPSHOTS_PER_SECOND = 30
+CHUNK_SECONDS = 0.008  # one burst of iterations between two looks at the command queue
+
+
+class WorkerThread(QThread):
+    """A QThread that remembers itself, so tests can prove none outlives its window."""
+
+    _all: "weakref.WeakSet[WorkerThread]" = weakref.WeakSet()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainingThread")
+        WorkerThread._all.add(self)
+
+    @classmethod
+    def running(cls) -> list["WorkerThread"]:
+        return [t for t in list(cls._all) if shiboken6.isValid(t) and t.isRunning()]
+
+
+class TrainingWorker(QObject):
+    """Lives on a WorkerThread. Every slot catches its errors and reports them."""
+
+    snapshot_ready = Signal(object)  # Snapshot
+    running_changed = Signal(bool)
+    diverged = Signal(str)
+    failed = Signal(str)
+    steps_finished = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trainer: Trainer | None = None
+        self.timer: QTimer | None = None
+        self.running = False
+        self._steps_left: int | None = None
+        self._chunk = 1
+        self._last_emit = 0.0
+
+    # --- commands (slots, called through queued connections) -----------------
+    @Slot(object, bool)
+    def load(self, project: Project, keep_weights: bool) -> None:
+        """Build a trainer for `project`; with keep_weights, unchanged layers keep theirs."""
+        def build() -> None:
+            old = self.trainer
+            trainer = Trainer(project, keep=old.weights() if old and keep_weights else None)
+            if old is not None and keep_weights:
+                trainer.step_count, trainer.epoch = old.step_count, old.epoch
+            self.trainer = trainer
+            self._emit_snapshot()
+        self._guarded(build, needs_trainer=False)
+
+    @Slot()
+    def play(self) -> None:
+        self._set_running(self.trainer is not None)
+
+    @Slot()
+    def pause(self) -> None:
+        """Stop; the GUI gets the state training stopped at before it hears it stopped."""
+        self._steps_left = None
+        if self.running and self.trainer is not None:
+            self._emit_snapshot()
+        self._set_running(False)
+
+    @Slot()
+    def step(self) -> None:
+        self.pause()
+        self._guarded(lambda: self._emit_snapshot(report=self.trainer.step()))
+
+    @Slot()
+    def step_epoch(self) -> None:
+        self.pause()
+        self._guarded(lambda: (self.trainer.run_epochs(1), self._emit_snapshot()))
+
+    @Slot()
+    def reset(self) -> None:
+        self.pause()
+        self._guarded(lambda: (self.trainer.reset(), self._emit_snapshot()))
+
+    @Slot(object)
+    def set_settings(self, settings: TrainingSettings) -> None:
+        self._guarded(lambda: self.trainer.set_settings(settings))
+
+    @Slot(str, object, float)
+    def set_weight(self, name: str, index: tuple, value: float) -> None:
+        self._guarded(lambda: (self.trainer.set_weight(name, tuple(index), value), self._emit_snapshot()))
+
+    @Slot(int)
+    def run_steps(self, n: int) -> None:
+        """Train exactly `n` more iterations (as when playing), then pause and say so."""
+        if self.trainer is None or n <= 0:
+            self.steps_finished.emit()
+            return
+        self._steps_left = n
+        self._set_running(True)
+
+    @Slot()
+    def stop(self) -> None:
+        """Before the thread quits (called blocking, on the worker's thread): stop the
+        timer and hand this object back to the GUI thread, where it will be deleted."""
+        self._set_running(False)
+        if self.timer is not None:
+            self.timer.stop()
+        self.moveToThread(QCoreApplication.instance().thread())
+
+    # --- the loop ------------------------------------------------------------
+    def _set_running(self, running: bool) -> None:
+        if self.timer is None:
+            self.timer = QTimer(self)  # created here, so it lives on the worker's thread
+            self.timer.setInterval(0)
+            self.timer.timeout.connect(self._tick)
+        if running == self.running:
+            return
+        self.running = running
+        if running:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        self.running_changed.emit(running)
+
+    def _tick(self) -> None:
+        self._guarded(self._run_chunk)
+
+    def _run_chunk(self) -> None:
+        n = self._chunk if self._steps_left is None else min(self._chunk, self._steps_left)
+        start = time.perf_counter()
+        self.trainer.run(n)
+        elapsed = time.perf_counter() - start
+        # aim each chunk at CHUNK_SECONDS, whatever the network's speed
+        self._chunk = max(1, min(10_000, int(n * CHUNK_SECONDS / max(elapsed, 1e-6))))
+        if self._steps_left is not None:
+            self._steps_left -= n
+            if self._steps_left <= 0:
+                self.pause()
+                self.steps_finished.emit()
+                return
+        if time.perf_counter() - self._last_emit >= 1.0 / MAX_SNAPSHOTS_PER_SECOND:
+            self._emit_snapshot()
+
+    def _emit_snapshot(self, report=None) -> None:
+        self._last_emit = time.perf_counter()
+        self.snapshot_ready.emit(self.trainer.snapshot(report=report))
+
+    def _guarded(self, action, needs_trainer: bool = True) -> None:
+        """Run a command; divergence pauses with the last good weights, any other error is
+        reported (never swallowed) and leaves the worker usable."""
+        if needs_trainer and self.trainer is None:
+            return
+        waiting = self._steps_left is not None
+        try:
+            action()
+            return
+        except TrainingDiverged as exc:
+            was_running = self.running
+            self.pause()  # sends the last good state if it was running
+            if not was_running:
+                self._emit_snapshot()
+            self.diverged.emit(str(exc))
+        except LaegnaError as exc:
+            self.pause()
+            self.failed.emit(str(exc))
+        except Exception as exc:  # a bug: tell the user, keep the window alive
+            self.pause()
+            traceback.print_exc()
+            self.failed.emit(f"Training stopped by an internal error: {type(exc).__name__}: {exc}")
+        if waiting:
+            self.steps_finished.emit()
