@@ -41,11 +41,9 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
         window.close()
         app.quit()
 
-    if steps > 0:
-        window.training.controller.steps_finished.connect(lambda: QTimer.singleShot(SETTLE_MS, grab))
-        window.training.controller.run_steps(steps)
-    else:
-        QTimer.singleShot(SETTLE_MS, grab)
+    # steps_finished comes after the first snapshot (and after `steps` iterations, if any)
+    window.training.controller.steps_finished.connect(lambda: QTimer.singleShot(SETTLE_MS, grab))
+    window.training.controller.run_steps(steps)
     app.exec()
     if not saved or not saved[0]:
         raise OSError(f"could not write {out}")

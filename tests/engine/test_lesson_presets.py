@@ -131,3 +131,21 @@ def test_overfit_the_train_test_gap_opens():
     assert late.test_loss > 2 * late.train_loss and late.test_loss > 1.0
     assert late.train_accuracy > late.test_accuracy + 0.15
     assert late.train_loss < early.train_loss and late.test_loss > early.test_loss  # diverging curves
+
+
+def test_clipping_visibly_caps_the_gradient_norms_the_views_plot():
+    from dataclasses import replace
+
+    from laegna_gui.core.presets import load_preset
+    from laegna_gui.engine.trainer import Trainer
+
+    project = load_preset("exploding")
+    project.training = replace(project.training, clip=True, clip_norm=1.0)
+    trainer = Trainer(project)
+    trainer.run(20)
+    norms = trainer.snapshot().probes.layer_gradient_norms
+    assert sum(v * v for v in norms.values()) ** 0.5 <= 1.0 + 1e-4
+    unclipped = Trainer(load_preset("exploding"))
+    unclipped.run(4)
+    raw = unclipped.snapshot().probes.layer_gradient_norms
+    assert sum(v * v for v in raw.values()) ** 0.5 > 1.0

@@ -176,3 +176,22 @@ def test_screenshot_with_steps_shows_a_trained_state(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "after 1500 iterations" in result.stdout
     assert QImage(str(out)).width() == 1200
+
+
+def test_keyboard_space_plays_and_pauses_and_s_steps(qtbot):
+    from PySide6.QtCore import Qt
+
+    win, ctl = make_window(qtbot)
+    win.activateWindow()
+    win.canvas.setFocus()
+    with qtbot.waitSignal(ctl.running_changed, timeout=WAIT) as started:
+        qtbot.keyClick(win.canvas, Qt.Key.Key_Space)
+    assert started.args == [True]
+    with qtbot.waitSignal(ctl.running_changed, timeout=WAIT) as stopped:
+        qtbot.keyClick(win.canvas, Qt.Key.Key_Space)
+    assert stopped.args == [False]
+    qtbot.waitUntil(lambda: not ctl.running, timeout=WAIT)
+    before = ctl.latest.step
+    with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT) as stepped:
+        qtbot.keyClick(win.canvas, Qt.Key.Key_S)
+    assert stepped.args[0].step == before + 1 and stepped.args[0].report is not None

@@ -399,7 +399,7 @@ def test_the_step_view_shows_before_gradient_update_after(shown, stepped):
     assert view.layer == "dense1" and view.layer_combo.currentText() == "dense1"
     _assert_panels(view, report, "dense1")
     titles = [t.text.split("<br>")[0] for t in view.titles]
-    assert titles == ["W before", "∂L/∂W", "update (−lr·∂L/∂W)", "W after"]
+    assert titles == ["W before", "∂L/∂W", "update applied", "W after"]
     assert view.loss.text() == (f"loss on this batch: {report.loss_before:.4f} → {report.loss_after:.4f} "
                                 f"(batch of {report.batch_size} points)")
     np.testing.assert_allclose(report.weights_before["dense1.weight"] + report.updates["dense1.weight"],

@@ -18,8 +18,8 @@ PANELS = (  # title, which part of the report, tooltip
     ("W before", "weights_before", "The layer's weights before the step (rows = neurons, columns = inputs)."),
     ("∂L/∂W", "gradients", "The gradient: how fast the loss on this batch rises as each weight grows; "
                            "it points uphill."),
-    ("update (−lr·∂L/∂W)", "updates", "What the optimizer added to each weight: a small step downhill — "
-                                       "exactly −lr·∂L/∂W for plain SGD; momentum and Adam reshape it."),
+    ("update applied", "updates", "What the optimizer added to each weight: a small step downhill — "
+                                   "exactly −lr·∂L/∂W for plain SGD; momentum and Adam reshape it."),
     ("W after", "weights_after", "The weights after the step: W before plus the update."),
 )
 TIPS = {
