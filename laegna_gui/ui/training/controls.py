@@ -78,11 +78,12 @@ class TrainingControls(QWidget):
     def _make_editors(self) -> dict:
         return {
             "learning_rate": _spin("learningRate", 1e-5, 10.0, 5),
-            "optimizer": _combo("optimizer", OPTIMIZER_TITLES),
+            "optimizer": _combo("optimizer", {k: OPTIMIZER_TITLES[k] for k in OPTIMIZERS}),
             "momentum": _spin("momentum", 0.0, 0.999, 3),
-            "loss": _combo("loss", LOSS_TITLES),
+            "loss": _combo("loss", {k: LOSS_TITLES[k] for k in LOSSES}),
             "batch_size": QSpinBox(objectName="batchSize", minimum=0, maximum=100_000, specialValueText="full batch"),
-            "regularization": _combo("regularization", {"none": "None", "l1": "L1", "l2": "L2"}),
+            "regularization": _combo("regularization", {k: k.upper() if k != "none" else "None"
+                                                        for k in REGULARIZATIONS}),
             "reg_rate": _spin("regRate", 0.0, 10.0, 5),
             "clip": QCheckBox("Clip gradients", objectName="clip"),
             "clip_norm": _spin("clipNorm", 1e-3, 1e3, 3),
