@@ -1,11 +1,17 @@
 """The GUI-thread side of training: starts the worker thread, sends it commands, keeps
-the latest snapshot and the history, and follows the document's edits."""
+the latest snapshot and the history, and follows the document's edits.
+
+For the 3-D views it also keeps the loss landscape (`landscape`) and the path training
+takes across it (`path`: rows of α, β and the snapshot's training loss — the true loss
+at those weights, which lies off the surface when the weights leave the plane)."""
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
 from laegna_gui.core.history import History
+from laegna_gui.engine.landscape import Landscape, project_point
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.document import Document
 from laegna_gui.ui.training.worker import TrainingWorker, WorkerThread
@@ -20,6 +26,11 @@ class TrainingController(QObject):
     diverged = Signal(str)
     failed = Signal(str)
     steps_finished = Signal()
+    landscape_progress = Signal(int)     # 0..100 while a landscape is computed
+    landscape_ready = Signal(object)     # the new Landscape, or None (cancelled/failed; `landscape` unchanged)
+    landscape_cleared = Signal()         # the landscape no longer fits (network, data or loss changed)
+    layer_stages_ready = Signal(object)  # LayerStages of the space layer, with the snapshots
+    path_changed = Signal(object)        # np.ndarray (m, 3): α, β, training loss per snapshot
 
     # commands to the worker (queued across threads)
     _load = Signal(object, bool)
@@ -31,7 +42,11 @@ class TrainingController(QObject):
     _settings = Signal(object)
     _weight = Signal(str, object, float)
     _run_steps = Signal(int)
+    _landscape = Signal(object)
+    _space_layer = Signal(object)
     _stop = Signal()
+
+    MAX_PATH_POINTS = 5000  # beyond this every other old point is dropped
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +54,13 @@ class TrainingController(QObject):
         self.history = History()
         self.latest: Snapshot | None = None
         self.running = False
+        self.landscape: Landscape | None = None
+        self.path = _frozen(np.zeros((0, 3)))
+        self.space_layer: str | None = None
+        self._path_rows: list[tuple[float, float, float]] = []
+        self._path_step = -1
+        self._landscape_wanted: int | None = None  # ticket of the request whose result counts
+        self._landscape_loss: str | None = None
         self.thread = WorkerThread(self)
         self.worker = TrainingWorker()
         self.worker.moveToThread(self.thread)
@@ -47,9 +69,9 @@ class TrainingController(QObject):
         app = QCoreApplication.instance()
         if app is not None:  # a window destroyed without closing must not leave its thread behind
             app.aboutToQuit.connect(self.shutdown)
-        document.project_replaced.connect(lambda: self.reload(keep_weights=False))
+        document.project_replaced.connect(self._project_replaced)
         document.graph_edited.connect(self._network_edited)
-        document.dataset_changed.connect(lambda: self.reload(keep_weights=True))
+        document.dataset_changed.connect(self._dataset_changed)
         document.training_changed.connect(self._training_changed)
         self.reload(keep_weights=False)
 
@@ -58,7 +80,8 @@ class TrainingController(QObject):
         for signal, slot in ((self._load, w.load), (self._play, w.play), (self._pause, w.pause),
                              (self._step, w.step), (self._step_epoch, w.step_epoch), (self._reset, w.reset),
                              (self._settings, w.set_settings), (self._weight, w.set_weight),
-                             (self._run_steps, w.run_steps)):
+                             (self._run_steps, w.run_steps), (self._landscape, w.compute_landscape),
+                             (self._space_layer, w.set_space_layer)):
             signal.connect(slot)
         self._stop.connect(w.stop, Qt.ConnectionType.BlockingQueuedConnection)
         w.snapshot_ready.connect(self._snapshot_arrived)
@@ -66,6 +89,9 @@ class TrainingController(QObject):
         w.diverged.connect(self.diverged)
         w.failed.connect(self.failed)
         w.steps_finished.connect(self.steps_finished)
+        w.landscape_progress.connect(self.landscape_progress)
+        w.landscape_done.connect(self._landscape_arrived)
+        w.layer_stages_ready.connect(self._layer_stages_arrived)
 
     # --- commands ------------------------------------------------------------
     @property
@@ -93,6 +119,7 @@ class TrainingController(QObject):
     def reset(self) -> None:
         if self.can_train:
             self.history.clear()
+            self._new_path()
             self._reset.emit()
 
     def set_weight(self, name: str, index: tuple, value: float) -> None:
@@ -100,6 +127,29 @@ class TrainingController(QObject):
 
     def run_steps(self, n: int) -> None:
         self._run_steps.emit(n)
+
+    def compute_landscape(self, options: dict | None = None) -> None:
+        """Pause and compute a loss landscape through the current weights. `options`:
+        n, span, mode ("random" or "weights"), weights (((name, index), (name, index))
+        for "weights"), seed. Progress comes as landscape_progress, the result as
+        landscape_ready; a newer request supersedes an older one."""
+        if not self.can_train:
+            self.landscape_ready.emit(None)  # nothing to compute on: end any progress display
+            return
+        ticket = self.worker.landscape_ticket()
+        self._landscape_wanted = ticket
+        self._landscape_loss = self.document.project.training.loss
+        self._landscape.emit({**(options or {}), "ticket": ticket})
+
+    def cancel_landscape(self) -> None:
+        """Cancel the landscape being computed (and any still queued). Calls the worker
+        directly: its flag is thread-safe, and a queued call would wait for the end."""
+        self.worker.cancel_landscape()
+
+    def set_space_layer(self, node_id: str | None) -> None:
+        """Have layer_stages_ready follow every snapshot for this dense layer (None: stop)."""
+        self.space_layer = node_id or None
+        self._space_layer.emit(self.space_layer)
 
     def reload(self, keep_weights: bool) -> None:
         """Send the current project to the worker (if the network is valid)."""
@@ -116,12 +166,82 @@ class TrainingController(QObject):
         # stale numbers go, training pauses, and the worker rebuilds keeping the
         # weights of the layers that did not change
         self.latest = None
+        self.clear_landscape()
         self.snapshot_cleared.emit()
         self.reload(keep_weights=True)
 
+    def _project_replaced(self) -> None:
+        self.clear_landscape()
+        self.reload(keep_weights=False)
+
+    def _dataset_changed(self) -> None:
+        self.clear_landscape()  # its heights were measured on the old data
+        self.reload(keep_weights=True)
+
     def _training_changed(self) -> None:
+        if self.document.project.training.loss != self._landscape_loss:
+            self.clear_landscape()  # heights of another loss function
         if self.can_train:
             self._settings.emit(self.document.project.training)
+
+    # --- landscape and path ----------------------------------------------------
+    def clear_landscape(self) -> None:
+        """Forget the landscape and its path, and cancel one being computed."""
+        computing = self._landscape_wanted is not None
+        if computing:
+            self.worker.cancel_landscape()
+            self._landscape_wanted = None
+        if self.landscape is None and not computing:
+            return
+        self.landscape = None
+        self._landscape_loss = None
+        self._path_rows = []
+        self._path_step = -1
+        self.path = _frozen(np.zeros((0, 3)))
+        self.landscape_cleared.emit()
+        self.path_changed.emit(self.path)
+
+    def _landscape_arrived(self, ticket: int, landscape: Landscape | None) -> None:
+        if ticket != self._landscape_wanted:
+            return  # superseded by a newer request, or cleared meanwhile
+        self._landscape_wanted = None
+        if landscape is None:
+            self.landscape_ready.emit(None)  # cancelled or failed; an earlier landscape stays
+            return
+        self.landscape = landscape
+        self.landscape_ready.emit(landscape)
+        self._new_path()
+        if self.latest is not None:
+            self._extend_path(self.latest)
+
+    def _new_path(self) -> None:
+        if self.landscape is None:
+            return
+        self._path_rows = []
+        self._path_step = -1
+        self.path = _frozen(np.zeros((0, 3)))
+        self.path_changed.emit(self.path)
+
+    def _extend_path(self, snapshot: Snapshot) -> None:
+        if self.landscape is None:
+            return
+        if snapshot.step < self._path_step:
+            self._path_rows = []  # a reset: training starts again from new weights
+        try:
+            alpha, beta = project_point(self.landscape, snapshot.weights)
+        except ValueError:
+            return  # weights of another network: the landscape is about to be cleared
+        self._path_step = snapshot.step
+        self._path_rows.append((alpha, beta, snapshot.metrics.train_loss))
+        if len(self._path_rows) > self.MAX_PATH_POINTS:
+            half = len(self._path_rows) // 2
+            self._path_rows = self._path_rows[:half:2] + self._path_rows[half:]
+        self.path = _frozen(np.array(self._path_rows, dtype=np.float64).reshape(-1, 3))
+        self.path_changed.emit(self.path)
+
+    def _layer_stages_arrived(self, stages) -> None:
+        if self.space_layer is not None and stages.node_id == self.space_layer:
+            self.layer_stages_ready.emit(stages)
 
     # --- results -------------------------------------------------------------
     def _snapshot_arrived(self, snapshot: Snapshot) -> None:
@@ -133,6 +253,7 @@ class TrainingController(QObject):
             extras.update({f"dead:{k}": v for k, v in probes.dead_fraction.items()})
         self.history.append(snapshot.step, snapshot.metrics, extras)
         self.snapshot_changed.emit(snapshot)
+        self._extend_path(snapshot)
 
     def _running_arrived(self, running: bool) -> None:
         self.running = running
@@ -141,6 +262,12 @@ class TrainingController(QObject):
     def shutdown(self) -> None:
         """Stop the worker and its thread; nothing outlives the window."""
         if self.thread.isRunning():
+            self.worker.cancel_landscape()  # else the blocking stop would wait for it to finish
             self._stop.emit()
             self.thread.quit()
             self.thread.wait()
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array

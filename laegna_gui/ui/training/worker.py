@@ -4,22 +4,33 @@ Commands arrive as queued slot calls and are applied between iterations. While
 playing, iterations run in chunks of a few milliseconds from a zero-interval timer,
 so commands are never kept waiting; a snapshot (numpy copies only) leaves at most
 `MAX_SNAPSHOTS_PER_SECOND` times a second, never one per iteration.
+
+The 3-D views ask for two more things. With `set_space_layer(node_id)` every snapshot
+is followed by the chosen dense layer's `LayerStages`. `compute_landscape(options)`
+pauses training and computes a loss landscape on this thread; it can be cancelled with
+`cancel_landscape()`, a plain thread-safe method called directly from the GUI thread
+(a queued slot could not run while the computation keeps this thread busy).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 import weakref
+
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from laegna_gui.core.errors import LaegnaError, TrainingDiverged
 from laegna_gui.core.project import Project
 from laegna_gui.core.training_settings import TrainingSettings
+from laegna_gui.engine.landscape import compute_landscape
+from laegna_gui.engine.layer_space import layer_stages
 from laegna_gui.engine.trainer import Trainer
 
 MAX_SNAPSHOTS_PER_SECOND = 30
+MAX_PROGRESS_PER_SECOND = 20
 CHUNK_SECONDS = 0.008  # one burst of iterations between two looks at the command queue
 
 
@@ -46,6 +57,10 @@ class TrainingWorker(QObject):
     diverged = Signal(str)
     failed = Signal(str)
     steps_finished = Signal()
+    landscape_progress = Signal(int)      # 0..100, at most MAX_PROGRESS_PER_SECOND a second
+    landscape_ready = Signal(object)      # Landscape, or None when cancelled or failed
+    landscape_done = Signal(int, object)  # (ticket, Landscape | None): lets the controller drop stale results
+    layer_stages_ready = Signal(object)   # LayerStages of the space layer, after each snapshot
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,6 +70,11 @@ class TrainingWorker(QObject):
         self._steps_left: int | None = None
         self._chunk = 1
         self._last_emit = 0.0
+        self._space_layer: str | None = None
+        # landscape requests are numbered; cancel_landscape() cancels all issued so far
+        self._ticket_lock = threading.Lock()
+        self._issued = 0
+        self._cancelled_upto = 0
 
     # --- commands (slots, called through queued connections) -----------------
     @Slot(object, bool)
@@ -113,6 +133,75 @@ class TrainingWorker(QObject):
         self._steps_left = n
         self._set_running(True)
 
+    @Slot(object)
+    def set_space_layer(self, node_id: str | None) -> None:
+        """Follow this dense layer's stages with every snapshot (None: stop); sends them
+        once at once, so a paused network shows them too."""
+        self._space_layer = node_id or None
+        if self.trainer is not None:
+            self._emit_layer_stages()
+
+    @Slot(object)
+    def compute_landscape(self, options: dict) -> None:
+        """Pause, then compute a loss landscape here. `options`: n, span, mode, weights,
+        seed (all optional) and `ticket` (from `landscape_ticket()`; a fresh one if absent).
+        Always ends with landscape_ready (None when cancelled or failed); failures are
+        reported through the usual error path as well."""
+        options = dict(options or {})
+        ticket = options.pop("ticket", None) or self.landscape_ticket()
+        interrupted = self._steps_left is not None
+        self.pause()
+        if interrupted:  # whoever waits for run_steps hears that it ended early
+            self.steps_finished.emit()
+        if self.trainer is None:
+            self._landscape_finished(ticket, None)
+            return
+        self._guarded(lambda: self._compute_landscape(ticket, options))
+
+    def _compute_landscape(self, ticket: int, options: dict) -> None:
+        last = [-1, 0.0]  # last percentage sent, and when
+
+        def progress(fraction: float) -> None:
+            percent = round(100 * fraction)
+            now = time.perf_counter()
+            if percent != last[0] and (percent >= 100 or now - last[1] >= 1.0 / MAX_PROGRESS_PER_SECOND):
+                last[:] = [percent, now]
+                self.landscape_progress.emit(percent)
+
+        progress(0.0)
+        weights = options.get("weights")
+        try:
+            result = compute_landscape(
+                self.trainer, n=int(options.get("n", 25)), span=float(options.get("span", 1.0)),
+                mode=str(options.get("mode", "random")), weights=tuple(weights) if weights else None,
+                seed=int(options.get("seed", 0)), progress=progress,
+                should_stop=lambda: self.landscape_cancelled(ticket))
+        except BaseException:
+            self._landscape_finished(ticket, None)
+            raise
+        self._landscape_finished(ticket, result)
+
+    def _landscape_finished(self, ticket: int, result) -> None:
+        self.landscape_done.emit(ticket, result)
+        self.landscape_ready.emit(result)
+
+    # --- landscape cancelling: plain methods, safe to call from any thread -------
+    def landscape_ticket(self) -> int:
+        """A number for a new landscape request."""
+        with self._ticket_lock:
+            self._issued += 1
+            return self._issued
+
+    def cancel_landscape(self) -> None:
+        """Cancel every landscape requested so far, running or still queued. Called
+        directly (not queued) from the GUI thread: the computation asks between rows."""
+        with self._ticket_lock:
+            self._cancelled_upto = self._issued
+
+    def landscape_cancelled(self, ticket: int) -> bool:
+        with self._ticket_lock:
+            return ticket <= self._cancelled_upto
+
     @Slot()
     def stop(self) -> None:
         """Before the thread quits (called blocking, on the worker's thread): stop the
@@ -159,6 +248,22 @@ class TrainingWorker(QObject):
     def _emit_snapshot(self, report=None) -> None:
         self._last_emit = time.perf_counter()
         self.snapshot_ready.emit(self.trainer.snapshot(report=report))
+        self._emit_layer_stages()
+
+    def _emit_layer_stages(self) -> None:
+        """The space layer's stages, if one is chosen and is (still) a dense layer. A
+        failure here is reported once and stops following the layer; training goes on."""
+        node = self._space_layer
+        if node is None or self.trainer.network.kinds.get(node) != "dense":
+            return
+        try:
+            stages = layer_stages(self.trainer, node)
+        except Exception as exc:  # a bug in a view's data must not stop training
+            traceback.print_exc()
+            self._space_layer = None
+            self.failed.emit(f"The layer-space view stopped: {type(exc).__name__}: {exc}")
+            return
+        self.layer_stages_ready.emit(stages)
 
     def _guarded(self, action, needs_trainer: bool = True) -> None:
         """Run a command; divergence pauses with the last good weights, any other error is

@@ -1,0 +1,111 @@
+"""Small helpers shared by the live 3-D views (layer space, loss landscape).
+
+Plain numpy colour/geometry helpers work without OpenGL; the `gl_*` factories import
+pyqtgraph.opengl lazily and are only called when a GLViewWidget exists.
+
+The views draw on a light background (style.CANVAS_BACKGROUND), so every GL item here
+uses 'translucent' or 'opaque' blending: pyqtgraph's default 'additive' blending adds
+colour to the background and would wash everything out to white.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtGui import QColor, QFont
+
+from laegna_gui.ui import style
+
+TEXT_RGBA = (0.12, 0.16, 0.2, 1.0)        # style.TEXT
+AXIS_RGBA = (0.42, 0.47, 0.52, 1.0)       # a calm slate: readable on the light background
+GRID_LINE_RGBA = (0.62, 0.65, 0.69, 0.9)  # the warped data grid: light grey, still visible
+FLOOR_RGBA = (200, 205, 212, 160)         # GLGridItem takes 0..255
+
+
+def rgba(color: QColor, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    return (color.redF(), color.greenF(), color.blueF(), alpha)
+
+
+def is_classes(labels: np.ndarray) -> bool:
+    """Class indices (ints, or floats that are small non-negative integers) or regression values."""
+    labels = np.asarray(labels)
+    if labels.size == 0:
+        return True
+    if labels.dtype.kind in "iub":
+        return True
+    if labels.dtype.kind != "f" or not np.all(np.isfinite(labels)):
+        return False
+    return bool(np.all(labels == np.round(labels)) and labels.min() >= 0 and labels.max() < 10)
+
+
+def label_colors(labels: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """(n, 4) float32 RGBA: class 0 orange, class 1 blue, class 2 green … (style.class_color);
+    regression targets get the diverging orange–neutral–blue scale."""
+    labels = np.asarray(labels).reshape(-1)
+    out = np.empty((labels.size, 4), dtype=np.float32)
+    if is_classes(labels):
+        ids = labels.astype(int)
+        table = {k: rgba(style.class_color(k), alpha) for k in np.unique(ids)}
+        for k, color in table.items():
+            out[ids == k] = color
+    else:
+        finite = labels[np.isfinite(labels)]
+        scale = float(np.max(np.abs(finite))) if finite.size else 1.0
+        for i, value in enumerate(labels):
+            out[i] = rgba(style.diverging(float(value) if np.isfinite(value) else 0.0, scale or 1.0), alpha)
+    return out
+
+
+def segments(polylines: Sequence[np.ndarray]) -> np.ndarray:
+    """All polylines' segments as one (2k, 3) float32 array for a GLLinePlotItem in 'lines'
+    mode: p0 p1, p1 p2, … for every polyline (polylines with fewer than 2 points add nothing)."""
+    parts = []
+    for line in polylines:
+        line = np.asarray(line, dtype=np.float32).reshape(-1, 3)
+        if len(line) < 2:
+            continue
+        pairs = np.empty((2 * (len(line) - 1), 3), dtype=np.float32)
+        pairs[0::2] = line[:-1]
+        pairs[1::2] = line[1:]
+        parts.append(pairs)
+    return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.float32)
+
+
+def blend(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """(1 − t)·a + t·b, returning exactly `a` at t = 0 and exactly `b` at t = 1."""
+    if t <= 0.0:
+        return a
+    if t >= 1.0:
+        return b
+    return (1.0 - t) * a + t * b
+
+
+def label_font(point_size: int = 10, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(point_size)
+    font.setBold(bold)
+    return font
+
+
+# --- GL factories (only with a GLViewWidget) ------------------------------------------
+def gl_text(text: str = "", pos=(0.0, 0.0, 0.0), color: QColor | None = None, size: int = 10,
+            bold: bool = False):
+    import pyqtgraph.opengl as gl
+
+    return gl.GLTextItem(pos=np.asarray(pos, dtype=float), text=text, color=color or style.TEXT,
+                         font=label_font(size, bold))
+
+
+def gl_lines(color=GRID_LINE_RGBA, width: float = 1.0, antialias: bool = True, mode: str = "lines"):
+    import pyqtgraph.opengl as gl
+
+    return gl.GLLinePlotItem(pos=np.zeros((0, 3), dtype=np.float32), color=color, width=width,
+                             antialias=antialias, mode=mode, glOptions="translucent")
+
+
+def gl_points(size: float = 8.0):
+    import pyqtgraph.opengl as gl
+
+    return gl.GLScatterPlotItem(pos=np.zeros((0, 3), dtype=np.float32), size=size, pxMode=True,
+                                glOptions="translucent")
