@@ -6,6 +6,7 @@ import os
 import sys
 import time
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from laegna_gui.core.errors import LaegnaError
@@ -22,6 +23,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \
                 and sys.platform.startswith("linux"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # several 3-D views (tabs, floating docks) must share one GL context (pyqtgraph #1822)
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(argv or ["laegna-gui"])
     app.setApplicationName("Laegna")
     app.setOrganizationName("Laegna")

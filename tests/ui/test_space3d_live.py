@@ -16,6 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
+from PySide6.QtCore import QCoreApplication
+
 from laegna_gui.core.presets import load_preset
 from laegna_gui.engine.landscape import compute_landscape, project_point
 from laegna_gui.engine.layer_space import layer_stages
@@ -27,6 +29,12 @@ from laegna_gui.ui.space3d.landscape_view import (HINT, PATH_LIFT, SURFACE_HEIGH
                                                   loss_colors)
 from laegna_gui.ui.space3d.layer_space_view import SLIDER_MAX, STAGES, LayerSpaceView, slider_state
 
+
+# pyqtgraph's GL items cache their shader programs per class; without shared contexts they
+# break in every GL view but the first one (pyqtgraph issues #1822, #2008, #2618). Must be set
+# before the QApplication exists — test modules are imported before pytest-qt creates it.
+if QApplication.instance() is None:
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
 def needs_offscreen() -> None:
@@ -215,6 +223,7 @@ def test_class_and_regression_colours():
     values = li.label_colors(np.array([-0.8, 0.0, 0.8, 0.33]))
     assert tuple(values[0]) == pytest.approx(li.rgba(style.NEGATIVE))  # regression: diverging
     assert tuple(values[2]) == pytest.approx(li.rgba(style.POSITIVE))
+    assert tuple(values[3]) == pytest.approx(li.rgba(style.diverging(0.33, 0.8)), abs=1e-4)
 
 
 def test_layer_space_without_gl_shows_the_message_and_keeps_working(space, run):

@@ -11,11 +11,19 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from laegna_gui.core import affine
 from laegna_gui.ui.space3d.gl import GLPanel
-from laegna_gui.ui.space3d.transform_lab import format_matrix, fmt
+from laegna_gui.ui.space3d.transform_lab import fmt, format_matrix
 
 NOT_AFFINE = ("The affine fit view needs a single 3→3 dense layer on 3-D data — open the affine3d "
               "preset")
@@ -170,7 +178,7 @@ class AffineFitView(QWidget):
         if self.panel.view is not None:
             from PySide6.QtGui import QVector3D
 
-            self.panel.view.setCameraPosition(pos=QVector3D(0, 0, 0), distance=5.0, elevation=20, azimuth=35)
+            self.panel.view.setCameraPosition(pos=QVector3D(0, 0, 0.3), distance=6.0, elevation=20, azimuth=35)
 
     def message_text(self) -> str | None:
         """The message shown instead of the view, or None when the view is shown."""

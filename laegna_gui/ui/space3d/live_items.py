@@ -50,10 +50,13 @@ def label_colors(labels: np.ndarray, alpha: float = 1.0) -> np.ndarray:
         for k, color in table.items():
             out[ids == k] = color
     else:
-        finite = labels[np.isfinite(labels)]
-        scale = float(np.max(np.abs(finite))) if finite.size else 1.0
-        for i, value in enumerate(labels):
-            out[i] = rgba(style.diverging(float(value) if np.isfinite(value) else 0.0, scale or 1.0), alpha)
+        values = np.where(np.isfinite(labels), labels.astype(np.float64), 0.0)
+        scale = float(np.max(np.abs(values))) if values.size else 0.0
+        t = np.clip(values / scale, -1.0, 1.0) if scale > 0 else np.zeros_like(values)
+        neutral = np.array(rgba(style.NEUTRAL)[:3])
+        end = np.where((t >= 0)[:, None], np.array(rgba(style.POSITIVE)[:3]), np.array(rgba(style.NEGATIVE)[:3]))
+        out[:, :3] = neutral + (end - neutral) * np.abs(t)[:, None]   # = style.diverging, vectorised
+        out[:, 3] = alpha
     return out
 
 

@@ -56,6 +56,45 @@ def _gl():
     return gl
 
 
+_LABEL_CLASS = None
+
+
+def text_label(**kwargs):
+    """A GLTextItem that paints through a QOpenGLPaintDevice into the view's framebuffer.
+
+    pyqtgraph's GLTextItem paints with QPainter(view); while a window is being grabbed
+    (QWidget.grab, used by the screenshot command) that painter is redirected to the
+    grab's pixmap and the GL image then covers the text, so labels vanished from window
+    screenshots. Painting into the bound framebuffer shows them on screen and in grabs."""
+    global _LABEL_CLASS
+    if _LABEL_CLASS is None:
+        from PySide6.QtCore import QSize
+        from PySide6.QtGui import QPainter, QVector3D
+        from PySide6.QtOpenGL import QOpenGLPaintDevice
+
+        gl = _gl()
+
+        class FramebufferTextItem(gl.GLTextItem):
+            def paint(self):
+                if len(self.text) < 1:
+                    return
+                self.setupGLState()
+                point = self.align_text(self.compute_projection().map(QVector3D(*self.pos)).toPointF())
+                view = self.view()
+                ratio = view.devicePixelRatioF()
+                device = QOpenGLPaintDevice(QSize(round(view.width() * ratio), round(view.height() * ratio)))
+                device.setDevicePixelRatio(ratio)
+                painter = QPainter(device)
+                painter.setPen(self.color)
+                painter.setFont(self.font)
+                painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+                painter.drawText(point, self.text)
+                painter.end()
+
+        _LABEL_CLASS = FramebufferTextItem
+    return _LABEL_CLASS(**kwargs)
+
+
 def on_top_options() -> dict:
     """GL options without a depth test, blended like 'translucent': an item drawn late with
     these lies over everything (the basis arrows, which would otherwise flicker where they
@@ -250,10 +289,11 @@ class Arrow(SceneObject):
 
     def __init__(self, color, width: float = 4.0, label: str = "", label_color=None,
                  font_size: int = 15, tip: bool = True, head: float = 0.2, on_top: bool = False,
-                 label_align=None, depth: int = 10) -> None:
+                 label_align=None, depth: int = 10, label_at: float | None = None) -> None:
         gl = _gl()
         self.color = rgba(color) if isinstance(color, (str, QColor)) else tuple(color)
         self.head = head
+        self.label_at = label_at  # None: just past the tip; else this fraction of the way along
         options = on_top_options() if on_top else "translucent"
         self.shaft = gl.GLLinePlotItem(pos=np.zeros((2, 3), np.float32), color=self.color, width=width,
                                        mode="lines", antialias=True, glOptions=options)
@@ -270,8 +310,8 @@ class Arrow(SceneObject):
             font.setPixelSize(font_size)
             font.setBold(True)
             kwargs = {} if label_align is None else {"alignment": label_align}
-            self.label = gl.GLTextItem(text=label, color=QColor(label_color or QColor.fromRgbF(*self.color)),
-                                       font=font, **kwargs)
+            self.label = text_label(text=label, color=QColor(label_color or QColor.fromRgbF(*self.color)),
+                                    font=font, **kwargs)
             self.items.append(self.label)
         if on_top:
             for item in self.items:
@@ -294,8 +334,11 @@ class Arrow(SceneObject):
                 self.tip.setMeshData(vertexes=verts, faces=faces)
             self.tip.setVisible(head > 1e-6 and self.shaft.visible())
         if self.label is not None:
-            # past the tip, and a little up, so an arrow pointing at the camera does not cover it
-            kwargs = {"pos": end + 0.1 * direction + np.array([0.0, 0.0, 0.07])}
+            if self.label_at is None:
+                # past the tip, and a little up, so an arrow pointing at the camera does not cover it
+                kwargs = {"pos": end + 0.1 * direction + np.array([0.0, 0.0, 0.07])}
+            else:
+                kwargs = {"pos": start + self.label_at * vec}
             if text is not None:
                 kwargs["text"] = text
             self.label.setData(**kwargs)
@@ -337,9 +380,11 @@ class EigenArrows(SceneObject):
         gl = _gl()
         self.axes = gl.GLLinePlotItem(pos=np.zeros((2, 3), np.float32), color=faded(EIGEN_HEX, 0.35, 0.55),
                                       width=1.5, mode="lines", antialias=True, glOptions="translucent")
-        below_left = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop  # clear of the i/j/k labels
+        # labelled below the middle of the arrow: clear of the i/j/k labels at the tips
+        below = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         self.arrows = [Arrow(EIGEN_HEX, width=3.5, label="λ", label_color=QColor(EIGEN_HEX), font_size=13,
-                             head=0.16, label_align=below_left, on_top=True, depth=11) for _ in range(count)]
+                             head=0.16, label_align=below, on_top=True, depth=11, label_at=0.6)
+                       for _ in range(count)]
         self.items = [self.axes] + [item for arrow in self.arrows for item in arrow.items]
         self.shown = 0
         self.set_eigen([])
