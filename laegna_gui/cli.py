@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from laegna_gui import __version__
 from laegna_gui.core.errors import LaegnaError, TrainingDiverged
+from laegna_gui.ui.view_names import VIEWS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--out", required=True, help="the PNG file to write")
     shot.add_argument("--size", default="1400x860", type=_size, help="window size WxH (default 1400x860)")
     shot.add_argument("--steps", type=int, default=0, help="train this many iterations before the capture")
+    shot.add_argument("--view", default="network", choices=VIEWS,
+                      help="the centre tab to show: " + ", ".join(VIEWS) + " (3-D views need OpenGL)")
     return parser
 
 
@@ -117,7 +120,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     try:
         if args.steps < 0:
             raise LaegnaError("--steps must be 0 or more")
-        out, state = take_screenshot(args.target, args.out, args.size, args.steps)
+        out, state = take_screenshot(args.target, args.out, args.size, args.steps, args.view)
     except OSError as exc:
         raise LaegnaError(str(exc)) from None
     print(f"{out} ({state})")

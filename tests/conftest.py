@@ -9,6 +9,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
+from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
+
+# as the app does: several 3-D views share one GL context (set before any QApplication exists)
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +37,15 @@ def _no_thread_outlives_its_test():
             thread.quit()
             thread.wait(5000)
         assert not leaked, f"{len(leaked)} training thread(s) still running after the test"
+
+
+def pytest_collection_modifyitems(config, items):
+    """OpenGL tests need a real display: the offscreen run leaves them to test_gl_session.py,
+    which runs them on Xvfb; the GL session runs only them."""
+    gl_session = bool(os.environ.get("LAEGNA_GL_SESSION"))
+    keep, drop = [], []
+    for item in items:
+        (keep if (item.get_closest_marker("gl") is not None) == gl_session else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -13,6 +13,7 @@ from laegna_gui.ui import clipboard
 from laegna_gui.ui.actions import build_actions
 from laegna_gui.ui.autosave import Autosaver
 from laegna_gui.ui.canvas.view import GraphView
+from laegna_gui.ui.central_tabs import CentralTabs
 from laegna_gui.ui.commands import AddNodeCommand, MoveNodesCommand
 from laegna_gui.ui.dataset_panel import DatasetPanel
 from laegna_gui.ui.document import Document
@@ -37,11 +38,12 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.document = Document(parent=self)
         self.canvas = GraphView(self.document)
-        self.setCentralWidget(self.canvas)
         self.palette = PaletteWidget()
         self.inspector = InspectorWidget(self.document)
         self.dataset_panel = DatasetPanel(self.document)
         self.training = TrainingPanel(self.document, self.canvas)
+        self.tabs = CentralTabs(self.document, self.canvas, self.training.controller)
+        self.setCentralWidget(self.tabs)
         layers = self._add_dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         inspector = self._add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, True)
         dataset = self._add_dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.RightDockWidgetArea, True)

@@ -4,18 +4,50 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QPoint, QTimer
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QWidget
 
 from laegna_gui.ui.app import load_start_project, make_application
 
-SETTLE_MS = 150  # let the first layout and paint happen before grabbing
+SETTLE_MS = 250  # let layout and the first paint (also of GL views) happen before grabbing
+
+
+def grab_with_gl(window: QWidget) -> QPixmap:
+    """`QWidget.grab` leaves 3-D views blank or without their text; paint each visible GL
+    view's own framebuffer over its place."""
+    pixmap = window.grab()
+    try:
+        from pyqtgraph.opengl import GLViewWidget
+    except ImportError:  # pragma: no cover - PyOpenGL is a dependency
+        return pixmap
+    painter = QPainter(pixmap)
+    for view in window.findChildren(GLViewWidget):
+        if view.isVisible():
+            painter.drawImage(view.mapTo(window, QPoint(0, 0)), view.grabFramebuffer())
+    painter.end()
+    return pixmap
+
+
+def _wait_for(signal, then, fallback_ms: int = 20_000) -> None:
+    """Call `then` once, when `signal` fires (or after `fallback_ms`)."""
+    done: list[bool] = []
+
+    def once(*_args) -> None:
+        if not done:
+            done.append(True)
+            QTimer.singleShot(SETTLE_MS, then)
+
+    signal.connect(once)
+    QTimer.singleShot(fallback_ms, once)
 
 
 def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] = (1400, 860),
-                    steps: int = 0) -> tuple[Path, str]:
+                    steps: int = 0, view: str = "network") -> tuple[Path, str]:
     """With `steps`, the window trains that many iterations first (through the real
-    worker thread), so the live views show a trained state. Returns the file and a line
-    describing the state it shows."""
+    worker thread), so the live views show a trained state; `view` picks the centre tab
+    (for the loss landscape it is computed first). Returns the file and a line describing
+    the state it shows."""
     project, path = load_start_project(target)
     app = make_application()
     from laegna_gui.ui.main_window import MainWindow
@@ -27,12 +59,13 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
     out = Path(out)
     saved: list[bool] = []
     state: list[str] = []
+    controller = window.training.controller
 
     def grab() -> None:
         if saved:
             return
-        saved.append(window.grab().save(str(out)))
-        latest = window.training.controller.latest
+        saved.append(grab_with_gl(window).save(str(out)))
+        latest = controller.latest
         if latest is not None:
             m = latest.metrics
             accuracy = "" if m.test_accuracy is None else f", test accuracy {m.test_accuracy:.3f}"
@@ -41,9 +74,19 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
         window.close()
         app.quit()
 
+    def trained() -> None:
+        window.tabs.show_view(view)
+        if view == "landscape" and controller.can_train:
+            _wait_for(controller.landscape_ready, grab)
+            controller.compute_landscape(window.tabs.landscape.options())
+        elif view == "layer-space" and controller.can_train:
+            _wait_for(controller.layer_stages_ready, grab)
+        else:
+            QTimer.singleShot(SETTLE_MS, grab)
+
     # steps_finished comes after the first snapshot (and after `steps` iterations, if any)
-    window.training.controller.steps_finished.connect(lambda: QTimer.singleShot(SETTLE_MS, grab))
-    window.training.controller.run_steps(steps)
+    _wait_for(controller.steps_finished, trained, fallback_ms=600_000)
+    controller.run_steps(steps)
     app.exec()
     if not saved or not saved[0]:
         raise OSError(f"could not write {out}")

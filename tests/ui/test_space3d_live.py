@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from image_helpers import pixels
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
@@ -267,6 +268,7 @@ def test_compute_emits_the_random_options_the_engine_takes(landscape, run, qtbot
     options = sent.args[0]
     assert options == {"n": 9, "span": 0.5, "mode": "random", "weights": None, "seed": 3}
     assert not landscape.compute_button.isEnabled() and landscape.cancel_button.isEnabled()
+    assert not landscape.resolution.isEnabled() and not landscape.seed.isEnabled()  # locked meanwhile
     result = compute_landscape(run.trainer, **options)  # the controller can pass them straight on
     assert result.losses.shape == (9, 9)
 
@@ -390,8 +392,7 @@ def test_landscape_without_gl_shows_the_message(landscape, run):
 # --- real drawing (needs a display with OpenGL) -----------------------------------------
 def _painted(image, background: QColor) -> float:
     """The share of pixels that differ clearly from the background."""
-    arr = np.frombuffer(image.convertToFormat(image.Format.Format_RGB888).constBits(), np.uint8)
-    arr = arr.reshape(image.height(), -1)[:, :image.width() * 3].reshape(image.height(), image.width(), 3)
+    arr = pixels(image)
     bg = np.array([background.red(), background.green(), background.blue()])
     return float(np.mean(np.abs(arr.astype(int) - bg).sum(axis=2) > 30))
 

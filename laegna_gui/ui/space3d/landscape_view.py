@@ -421,10 +421,6 @@ class LandscapeView(QWidget):
         return text + ". The dark line is the optimizer's path, the big dot where it is now."
 
     def _mode_changed(self, *_args) -> None:
-        weights = self.mode_combo.currentData() == "weights"
-        for widget in (self.weight1, self.weight2, self.weights_label):
-            widget.setEnabled(weights)
-        self.seed.setEnabled(not weights)
         self._update_buttons()
 
     def _weights_problem(self) -> str:
@@ -441,8 +437,13 @@ class LandscapeView(QWidget):
         self.compute_button.setEnabled(not self.computing and not problem)
         self.compute_button.setToolTip(problem or TIPS["compute"])
         self.cancel_button.setEnabled(self.computing)
+        idle = not self.computing
+        weights = self.mode_combo.currentData() == "weights"
         for widget in (self.mode_combo, self.resolution, self.span):
-            widget.setEnabled(not self.computing)
+            widget.setEnabled(idle)
+        for widget in (self.weight1, self.weight2, self.weights_label):
+            widget.setEnabled(idle and weights)
+        self.seed.setEnabled(idle and not weights)
 
     def _compute_clicked(self) -> None:
         if self.computing or self._weights_problem():
