@@ -4,7 +4,7 @@ and the training controller. Builds and wires only."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QScrollArea, QTabWidget, QWidget
 
 from laegna_gui.core import affine
 from laegna_gui.core.datasets import Dataset, hidden_affine, make_dataset
@@ -19,6 +19,14 @@ from laegna_gui.ui.training.controller import TrainingController
 from laegna_gui.ui.view_names import VIEWS
 
 MAX_WEIGHT_CHOICES = 400
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """A small window scrolls a 3-D tab instead of refusing to shrink."""
+    area = QScrollArea(objectName=f"{widget.objectName()}Scroll", widgetResizable=True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
 
 
 def dense_layers(document: Document) -> list[str]:
@@ -55,7 +63,7 @@ class CentralTabs(QTabWidget):
                 (self.space, "Layer space", "A layer's W·x, +b and activation, applied to the data"),
                 (self.landscape, "Loss landscape", "The loss over a plane through the current weights"),
                 (self.fit, "Affine fit", "A 3→3 layer learning a hidden affine map (affine3d preset)")):
-            self.addTab(widget, title)
+            self.addTab(widget if widget is canvas else _scrolling(widget), title)
             self.setTabToolTip(self.count() - 1, tip)
         # a first example, so the lab opens on something to look at
         self.lab.set_blocks([("rotate_z", {"degrees": 30}), ("scale", {"sx": 1.5, "sy": 1.0, "sz": 1.0}),
@@ -82,6 +90,11 @@ class CentralTabs(QTabWidget):
     def show_view(self, name: str) -> None:
         """Bring a view forward by its command-line name (see VIEWS)."""
         self.setCurrentIndex(VIEWS.index(name))
+
+    def current_view(self) -> QWidget:
+        """The view on the current tab (unwrapped from its scroll area)."""
+        page = self.currentWidget()
+        return page.widget() if isinstance(page, QScrollArea) else page
 
     # --- reactions -------------------------------------------------------------
     def _project_changed(self) -> None:
@@ -112,12 +125,12 @@ class CentralTabs(QTabWidget):
 
     def _follow_space_layer(self) -> None:
         """The worker computes layer stages only while the Layer space tab is showing."""
-        layer = self.space.current_layer() if self.currentWidget() is self.space else None
+        layer = self.space.current_layer() if self.current_view() is self.space else None
         self.controller.set_space_layer(layer)
 
     def _tab_changed(self) -> None:
         self._follow_space_layer()
-        if self.currentWidget() is self.fit and self.controller.latest is not None:
+        if self.current_view() is self.fit and self.controller.latest is not None:
             self.fit.show_snapshot(self.controller.latest)
 
     def _landscape_ready(self, landscape) -> None:
@@ -127,5 +140,5 @@ class CentralTabs(QTabWidget):
             self.landscape.show_landscape(landscape)
 
     def _snapshot(self, snapshot) -> None:
-        if self.currentWidget() is self.fit:
+        if self.current_view() is self.fit:
             self.fit.show_snapshot(snapshot)
