@@ -220,7 +220,7 @@ class TransformLab(QWidget):
         self.readouts = QTextBrowser(objectName="readouts")
         self.readouts.setToolTip(TIPS["readouts"])
         self.readouts.setAccessibleName("Matrix readouts")
-        self.readouts.setMinimumWidth(260)
+        self.readouts.setMinimumWidth(200)
         splitter.addWidget(self.readouts)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -345,7 +345,7 @@ class TransformLab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
-        scroll.setMinimumWidth(330)
+        scroll.setMinimumWidth(300)
         return scroll
 
     def _build_scene(self) -> QWidget:
@@ -353,7 +353,7 @@ class TransformLab(QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         self.panel = GLPanel("labScene")
-        self.panel.setMinimumSize(360, 300)
+        self.panel.setMinimumSize(280, 220)
         layout.addWidget(self.panel, 1)
 
         bar = QHBoxLayout()
