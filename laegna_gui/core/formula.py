@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from laegna_gui.core.graph import Graph, Node
+from laegna_gui.core.nodes import FEATURE_TITLES
 
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 ACTIVATION_SYMBOLS = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leakyReLU",
                       "softmax": "softmax", "step": "step", "linear": ""}
-FEATURE_SYMBOLS = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2",
-                   "sin_x1": "sin x1", "sin_x2": "sin x2"}
+FEATURE_SYMBOLS = FEATURE_TITLES
 RAW = ("x1", "x2")
 
 

@@ -12,6 +12,9 @@ from laegna_gui.core.params import Param
 MAX_UNITS = 1024
 RAW_FEATURES = ("x1", "x2")
 DERIVED_FEATURES = ("x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2")
+# how each input feature is written for people (canvas, inspector, formula)
+FEATURE_TITLES = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2",
+                  "sin_x1": "sin x1", "sin_x2": "sin x2"}
 ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "softmax", "linear", "step")
 INITS = ("xavier", "he", "normal", "zeros")
 

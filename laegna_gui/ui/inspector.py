@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.graph import Node
-from laegna_gui.core.nodes import node_type
+from laegna_gui.core.nodes import FEATURE_TITLES, node_type
 from laegna_gui.core.params import Param
 from laegna_gui.core.validate import param_count
 from laegna_gui.ui import style
@@ -33,8 +33,7 @@ from laegna_gui.ui.naming import name_parts
 from laegna_gui.ui.palette import ACTIVATION_HELP, ACTIVATION_TITLES
 
 LABELS = {"p": "Drop probability", "init": "Weight init", "units": "Units (neurons)"}
-PRETTY = {"x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2", "sin_x1": "sin x1", "sin_x2": "sin x2",
-          **ACTIVATION_TITLES}
+PRETTY = {**FEATURE_TITLES, **ACTIVATION_TITLES}
 # A parameter that only matters for some settings is greyed out otherwise.
 RELEVANT: dict[str, Callable[[dict[str, Any]], bool]] = {"slope": lambda p: p.get("function") == "leaky_relu"}
 

@@ -20,9 +20,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from laegna_gui.core.nodes import FEATURE_TITLES
 from laegna_gui.ui import style
 from laegna_gui.ui.canvas.node_item import NEURON_EDGE, NodeItem
-from laegna_gui.ui.canvas.weight_lines import FEATURE_NAMES, discard
+from laegna_gui.ui.canvas.weight_lines import discard
 
 HEATMAP_SIZE = 14.0       # the 17 px neuron spacing leaves a visible gap between squares
 SCALE_PERCENTILE = 98.0
@@ -138,7 +139,7 @@ class NeuronMaps:
     def describe(self, unit: int) -> str:
         node = self.node.node
         features = node.params.get("features") if node.type == "input" else None
-        name = FEATURE_NAMES.get(features[unit], features[unit]) if features else f"neuron {unit}"
+        name = FEATURE_TITLES.get(features[unit], features[unit]) if features else f"neuron {unit}"
         lines = [f"{node.label} · {name}"]
         if self.bias is not None:
             lines.append(f"bias b[{unit}] = {float(self.bias[unit]):.3f}")

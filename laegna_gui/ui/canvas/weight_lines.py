@@ -17,6 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem, QWidget
 
+from laegna_gui.core.nodes import FEATURE_TITLES
 from laegna_gui.ui import style
 from laegna_gui.ui.canvas.geometry import NODE_WIDTH
 
@@ -27,7 +28,6 @@ PEN_LEVELS = 64            # quantisation steps of t = w / max|w| on each side o
 MIN_WIDTH, MAX_WIDTH = 0.5, 4.0
 HIT_WIDTH = 7.0            # a thin line is still easy to point at
 HOVER_HALO = QColor(42, 111, 219, 90)
-FEATURE_NAMES = {"x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2", "sin_x1": "sin x1", "sin_x2": "sin x2"}
 EditHandler = Callable[["WeightLine", QPointF], None]
 
 
@@ -202,5 +202,5 @@ class WeightLines:
         node = self.edge.source.node
         features = node.params.get("features") if node.type == "input" else None
         if features and i < len(features):
-            return FEATURE_NAMES.get(features[i], features[i])
+            return FEATURE_TITLES.get(features[i], features[i])
         return f"{node.label} neuron {i}"
