@@ -13,6 +13,7 @@ from laegna_gui.core.project import Project
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.core.validate import analyse, check_loss, final_activation
 from laegna_gui.engine import configure_torch
+from laegna_gui.engine import fast_path
 from laegna_gui.engine.network import GraphNetwork, frozen_numpy
 from laegna_gui.engine.objective import Objective
 from laegna_gui.engine.optimizers import make_optimizer, update_hyperparameters
@@ -65,6 +66,12 @@ class Trainer:
         self.extent = plane_extent(np.concatenate([self.data.x_train, self.data.x_test]))
         self._relu_nodes = [n for n in self.analysis.order if self.graph.node(n).type == "activation"
                             and self.graph.node(n).params["function"] in ("relu", "leaky_relu")]
+        # the compiled loop for run()/run_epochs(); set use_fast_path = False to force torch
+        self.use_fast_path = True
+        self._fast_structure: str | None = None  # graph-only reason, computed once
+        self._fast_checked: tuple | None = None  # (settings, y_train) the reason was computed for
+        self._fast_settings_reason = ""
+        self._fast_model: fast_path.FastModel | None = None
 
     # --- settings ------------------------------------------------------------
     def _check_batch_norm(self, s: TrainingSettings) -> None:
@@ -182,7 +189,13 @@ class Trainer:
                           self.settings.clip and norm > self.settings.clip_norm)
 
     def run(self, n: int) -> float:
-        """`n` iterations as fast as possible; returns the last mini-batch loss."""
+        """`n` iterations as fast as possible; returns the last mini-batch loss.
+
+        Uses the compiled fast path when the network and settings allow it (see
+        `engine_name` / `fast_reason`); it gives the same numbers as the torch loop.
+        Either way p.grad holds the gradients of the last iteration afterwards."""
+        if n > 0 and self._fast_enabled():
+            return self._run_fast(n)
         loss = math.nan
         for _ in range(n):
             loss, _ = self._iteration(self.next_batch())
@@ -191,9 +204,46 @@ class Trainer:
     def run_epochs(self, n: int = 1) -> float:
         """Iterate until `n` more epochs have completed (the first may be partly done)."""
         target = self.epoch + n
+        if n > 0 and self._fast_enabled():  # no batch norm here, so every epoch has the same steps
+            size, count = self.batch_size, len(self.x_train)
+            left = -(-(count - self._cursor) // size) if self._cursor < count else self.steps_per_epoch
+            return self._run_fast(left + (n - 1) * self.steps_per_epoch)
         loss = math.nan
         while self.epoch < target:
             loss, _ = self._iteration(self.next_batch())
+        return loss
+
+    # --- the compiled fast path ----------------------------------------------------
+    @property
+    def fast_reason(self) -> str:
+        """'' when run() can use the compiled loop, else why not."""
+        if self._fast_structure is None:
+            self._fast_structure = fast_path.structure_reason(self)
+        if self._fast_structure:
+            return self._fast_structure
+        key = (self.settings, self.y_train)
+        if self._fast_checked is None or self._fast_checked[0] is not key[0] or self._fast_checked[1] is not key[1]:
+            self._fast_settings_reason = fast_path.settings_reason(self)
+            self._fast_checked = key
+        return self._fast_settings_reason
+
+    @property
+    def engine_name(self) -> str:
+        return "fast (numba)" if self.use_fast_path and not self.fast_reason else "torch"
+
+    def _fast_enabled(self) -> bool:
+        # a next_batch replaced on the instance (to watch or steer batches) is honoured by torch only
+        return self.use_fast_path and "next_batch" not in self.__dict__ and not self.fast_reason
+
+    def _run_fast(self, n: int) -> float:
+        if self._fast_model is None or not self._fast_model.still_valid():
+            self._fast_model = fast_path.FastModel(self)
+        self.network.train()
+        _, loss, status = fast_path.run_fast(self, self._fast_model, n)
+        if status == fast_path.BAD_WEIGHTS:
+            self.optimizer = make_optimizer(self.network.parameters(), self.settings)
+        if status != fast_path.OK:
+            raise TrainingDiverged(self._diverged_message(fast_path.FAILURE[status]))
         return loss
 
     # --- evaluation ----------------------------------------------------------
