@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--steps", type=int, default=0, help="train this many iterations before the capture")
     shot.add_argument("--view", default="network", choices=VIEWS,
                       help="the centre tab to show: " + ", ".join(VIEWS) + " (3-D views need OpenGL)")
+
+    bench = sub.add_parser("bench", help="measure training speed, GUI responsiveness and start-up here")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--seconds", type=float, default=3.0, help="seconds per measurement (default 3)")
+    bench.add_argument("--short", action="store_true", help="about 0.3 s per measurement (CI: proves it runs)")
+    bench.add_argument("--display", action="store_true",
+                       help="open the live window on the screen (default: offscreen)")
     return parser
 
 
@@ -127,4 +134,16 @@ def _screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"presets": _presets, "train": _train, "screenshot": _screenshot}
+def _bench(args: argparse.Namespace) -> int:
+    import math
+
+    if not (math.isfinite(args.seconds) and 0 < args.seconds <= 600):
+        raise LaegnaError("--seconds must be more than 0 and at most 600")
+    from laegna_gui.bench import format_table, run_all
+
+    result = run_all(0.3 if args.short else args.seconds, display=args.display)
+    print(json.dumps(result) if args.json else format_table(result))
+    return 0
+
+
+_COMMANDS = {"presets": _presets, "train": _train, "screenshot": _screenshot, "bench": _bench}

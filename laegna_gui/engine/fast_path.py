@@ -22,13 +22,28 @@ import math
 import numpy as np
 import torch
 
-try:  # numba is optional: without it every network trains with torch
-    import numba
-    from numba.typed import List as _TypedList
-    _NUMBA_ERROR = ""
-except Exception as exc:  # pragma: no cover - depends on the environment
-    numba = None
-    _NUMBA_ERROR = f"numba is not available ({type(exc).__name__})"
+_compiled: dict = {}  # the jitted kernel, made on first use (importing numba costs ~0.5 s)
+
+
+def _numba_error() -> str:
+    """'' when numba can be used; without it every network trains with torch."""
+    try:
+        import numba  # noqa: F401
+    except Exception as exc:  # pragma: no cover - depends on the environment
+        return f"numba is not available ({type(exc).__name__})"
+    return ""
+
+
+def _train_chunk():
+    """The compiled kernel (compiled once, or loaded from numba's cache)."""
+    if "train_chunk" not in _compiled:
+        import numba
+
+        global _store_gradients  # the kernel calls it by this global name: it must be jitted first
+        jit = numba.njit(cache=True, nogil=True, fastmath=False)
+        _store_gradients = jit(_store_gradients)
+        _compiled["train_chunk"] = jit(_kernel)
+    return _compiled["train_chunk"]
 
 ACTIVATIONS = {"linear": 0, "tanh": 1, "relu": 2, "leaky_relu": 3, "sigmoid": 4}
 LOSSES = {"mse": 0, "bce": 1}
@@ -43,8 +58,9 @@ FAILURE = {BAD_LOSS: "loss", BAD_GRADIENT: "gradient", BAD_WEIGHTS: "weights"}
 # --- eligibility ---------------------------------------------------------------
 def structure_reason(trainer) -> str:
     """Why the graph itself cannot use the fast path ('' if it can). Depends only on the graph."""
-    if numba is None:
-        return _NUMBA_ERROR
+    error = _numba_error()
+    if error:
+        return error
     graph, order = trainer.graph, trainer.analysis.order
     kinds = [graph.node(n).type for n in order]
     for kind in ("batch_norm", "dropout", "add", "concat"):
@@ -111,7 +127,9 @@ class FastModel:
             features = network.layers[input_id](trainer.x_train)
         self.x = np.ascontiguousarray(features.detach().numpy(), dtype=np.float64)
         self.params = []  # torch tensors whose memory the kernel writes
-        weights, biases, grad_w, grad_b = _TypedList(), _TypedList(), _TypedList(), _TypedList()
+        from numba.typed import List as TypedList
+
+        weights, biases, grad_w, grad_b = TypedList(), TypedList(), TypedList(), TypedList()
         acts, slopes, has_bias = [], [], []
         widths = [self.x.shape[1]]
         for node_id in order[1:-1]:
@@ -374,14 +392,6 @@ def _kernel(x, y, flat_idx, starts, lens, weights, biases, grad_w, grad_b, has_b
         _store_gradients(gw, gb, grad_w, grad_b, has_bias, widths, False)
 
 
-if numba is not None:
-    _jit = numba.njit(cache=True, nogil=True, fastmath=False)
-    _store_gradients = _jit(_store_gradients)
-    train_chunk = _jit(_kernel)
-else:  # pragma: no cover
-    train_chunk = None
-
-
 # --- planning batches exactly as Trainer.next_batch draws them --------------------
 class _Plan:
     """The batches of the next `k` steps, drawn with the trainer's own generator."""
@@ -446,7 +456,7 @@ def run_fast(trainer, model: FastModel, n: int) -> tuple[int, float, int]:
     while done < n:
         k = min(CHUNK, n - done)
         plan = _Plan(trainer, k)
-        train_chunk(model.x, y, plan.flat, plan.starts, plan.lens, model.weights, model.biases,
+        _train_chunk()(model.x, y, plan.flat, plan.starts, plan.lens, model.weights, model.biases,
                     model.grad_w, model.grad_b, model.has_bias, model.acts, model.slopes, model.widths, LOSSES[s.loss],
                     float(s.learning_rate), reg_kind, reg_rate, plan.max_batch, result)
         completed, status = int(result[0]), int(result[2])

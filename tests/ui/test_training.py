@@ -47,6 +47,7 @@ def test_step_runs_exactly_one_sgd_iteration_and_the_step_view_shows_it(qtbot):
         np.testing.assert_allclose(report.weights_after[name] - report.weights_before[name], -0.1 * grad,
                                    rtol=1e-5, atol=1e-7)
     view = win.training.step_view  # W before, ∂L/∂W, update, W after — as the inspector shows them
+    qtbot.waitUntil(lambda: view.report is report, timeout=WAIT)  # the tabs draw a turn later
     shown = [plot.image.image for plot in view.plots]
     name = "dense1.weight"
     for image, expected in zip(shown, (report.weights_before[name], report.gradients[name],

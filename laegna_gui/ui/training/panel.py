@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
@@ -36,6 +36,7 @@ class TrainingPanel(QWidget):
         self.boundary = BoundaryView()
         self.curves, self.weights, self.gradients = CurvesView(), WeightsView(), GradientsView()
         self.step_view, self.formula = StepView(), FormulaView()
+        self._later: list = []  # parts of the last snapshot still to draw
         self.tabs = QTabWidget(objectName="liveTabs")
         for view, title, tip in ((self.curves, "Loss", "Training and test loss and accuracy over time"),
                                  (self.weights, "Weights", "Each dense layer's weight matrix and biases"),
@@ -115,9 +116,23 @@ class TrainingPanel(QWidget):
         self.document.set_training(replace(training, learning_rate=max(1e-5, training.learning_rate / 10)))
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        """The counters and the boundary now; the canvas and the tabs in the next two turns of
+        the event loop, so each paint is small and the window never stalls for long. A newer
+        snapshot replaces whatever of an older one is still waiting."""
         self.controls.show_snapshot(snapshot)
         self.boundary.show_snapshot(snapshot)
-        self.canvas.show_snapshot(snapshot)
+        waiting = bool(self._later)
+        self._later = [lambda: self.canvas.show_snapshot(snapshot), lambda: self._show_tabs(snapshot)]
+        if not waiting:
+            QTimer.singleShot(0, self._draw_later)
+
+    def _draw_later(self) -> None:
+        if self._later:
+            self._later.pop(0)()
+        if self._later:
+            QTimer.singleShot(0, self._draw_later)
+
+    def _show_tabs(self, snapshot: Snapshot) -> None:
         self.step_view.show_snapshot(snapshot)  # keeps the last step report even when hidden
         warning = snapshot.probes.gradient_warning if snapshot.probes else ""
         self.tabs.setTabText(self.tabs.indexOf(self.gradients), "Gradients ⚠" if warning else "Gradients")

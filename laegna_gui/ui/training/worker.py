@@ -29,7 +29,7 @@ from laegna_gui.engine.landscape import compute_landscape
 from laegna_gui.engine.layer_space import layer_stages
 from laegna_gui.engine.trainer import Trainer
 
-MAX_SNAPSHOTS_PER_SECOND = 30
+MAX_SNAPSHOTS_PER_SECOND = 32  # "about 30 a second": enough for smooth views, never one per step
 MAX_PROGRESS_PER_SECOND = 20
 CHUNK_SECONDS = 0.008  # one burst of iterations between two looks at the command queue
 
@@ -68,7 +68,7 @@ class TrainingWorker(QObject):
         self.timer: QTimer | None = None
         self.running = False
         self._steps_left: int | None = None
-        self._chunk = 1
+        self._rate = 100.0  # iterations per second; learned from the first chunks
         self._last_emit = 0.0
         self._space_layer: str | None = None
         # landscape requests are numbered; cancel_landscape() cancels all issued so far
@@ -230,12 +230,16 @@ class TrainingWorker(QObject):
         self._guarded(self._run_chunk)
 
     def _run_chunk(self) -> None:
-        n = self._chunk if self._steps_left is None else min(self._chunk, self._steps_left)
+        # a chunk lasts about CHUNK_SECONDS, or less when the next snapshot is due sooner,
+        # so snapshots leave on time (an even frame rate) whatever the network's speed
+        due = self._last_emit + 1.0 / MAX_SNAPSHOTS_PER_SECOND - time.perf_counter()
+        budget = min(CHUNK_SECONDS, max(0.001, due))
+        n = max(1, int(self._rate * budget))
+        n = n if self._steps_left is None else min(n, self._steps_left)
         start = time.perf_counter()
         self.trainer.run(n)
         elapsed = time.perf_counter() - start
-        # aim each chunk at CHUNK_SECONDS, whatever the network's speed
-        self._chunk = max(1, min(10_000, int(n * CHUNK_SECONDS / max(elapsed, 1e-6))))
+        self._rate = min(1e7, max(1.0, n / max(elapsed, 1e-6)))  # iterations per second, measured
         if self._steps_left is not None:
             self._steps_left -= n
             if self._steps_left <= 0:
