@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
+from laegna_gui.core.layout import layered_layout
 from laegna_gui.core.project import Project
 from laegna_gui.ui import clipboard
 from laegna_gui.ui.actions import build_actions
@@ -26,7 +27,6 @@ from laegna_gui.ui.paths import data_dir, settings
 from laegna_gui.ui.preset_dialog import PresetDialog
 from laegna_gui.ui.status import ValidityLabel
 from laegna_gui.ui.training.panel import TrainingPanel
-from laegna_gui.core.layout import layered_layout
 
 
 class MainWindow(QMainWindow):
