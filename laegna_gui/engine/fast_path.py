@@ -34,6 +34,11 @@ def _numba_error() -> str:
     return ""
 
 
+def warm_up() -> None:
+    """Import numba and compile (or load from cache) the kernel."""
+    _train_chunk()
+
+
 def _train_chunk():
     """The compiled kernel (compiled once, or loaded from numba's cache)."""
     if "train_chunk" not in _compiled:

@@ -54,7 +54,7 @@ class Trainer:
         self.x_test = torch.as_tensor(self.data.x_test)
         self.settings = project.training
         self._set_objective(project.training.loss)
-        self.optimizer = make_optimizer(self.network.parameters(), self.settings)
+        self._optimizer: torch.optim.Optimizer | None = None  # made on first use (see `optimizer`)
         # Parameters and batch-norm running statistics: a failed step must undo both.
         self.guard = WeightGuard(list(self.network.named_state().values()))
         self._batch_rng = torch.Generator().manual_seed(project.seed)
@@ -72,6 +72,26 @@ class Trainer:
         self._fast_checked: tuple | None = None  # (settings, y_train) the reason was computed for
         self._fast_settings_reason = ""
         self._fast_model: fast_path.FastModel | None = None
+
+    @property
+    def optimizer(self) -> torch.optim.Optimizer:
+        """Made on first use: torch's first optimizer imports torch._dynamo (over a second),
+        which the first snapshot — and the compiled fast path — never need."""
+        if self._optimizer is None:
+            self._optimizer = make_optimizer(self.network.parameters(), self.settings)
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, optimizer: torch.optim.Optimizer) -> None:
+        self._optimizer = optimizer
+
+    def warm_up(self) -> None:
+        """Pay the one-time costs before they are needed: torch's first optimizer and, when
+        this network can use it, loading the compiled fast path."""
+        self.optimizer  # noqa: B018
+        if self._fast_enabled():
+            fast_path.warm_up()
+
 
     # --- settings ------------------------------------------------------------
     def _check_batch_norm(self, s: TrainingSettings) -> None:
@@ -95,8 +115,8 @@ class Trainer:
             self._set_objective(settings.loss)
         if settings.optimizer != old.optimizer:
             self.optimizer = make_optimizer(self.network.parameters(), settings)
-        else:
-            update_hyperparameters(self.optimizer, settings)
+        elif self._optimizer is not None:
+            update_hyperparameters(self._optimizer, settings)
 
     # --- batches -------------------------------------------------------------
     @property

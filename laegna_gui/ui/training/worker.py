@@ -15,6 +15,7 @@ pauses training and computes a loss landscape on this thread; it can be cancelle
 from __future__ import annotations
 
 import threading
+import gc
 import time
 import traceback
 import weakref
@@ -87,6 +88,10 @@ class TrainingWorker(QObject):
                 trainer.step_count, trainer.epoch = old.step_count, old.epoch
             self.trainer = trainer
             self._emit_snapshot()
+            trainer.warm_up()  # one-time costs now, in this thread, not on the first Step or Play
+            # the imports above made a million long-lived objects; leave them out of the
+            # garbage collector's full passes, which would otherwise stall the window
+            gc.freeze()
         self._guarded(build, needs_trainer=False)
 
     @Slot()
