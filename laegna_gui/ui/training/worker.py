@@ -50,6 +50,18 @@ class WorkerThread(QThread):
         return [t for t in list(cls._all) if shiboken6.isValid(t) and t.isRunning()]
 
 
+_frozen_once = threading.Event()
+
+
+def _freeze_start_up_objects() -> None:
+    """Once per process, after the first warm-up: the imports made about a million
+    long-lived objects; keeping them out of the garbage collector's full passes keeps those
+    passes from stalling the window. (Only once: frozen objects are never collected.)"""
+    if not _frozen_once.is_set():
+        _frozen_once.set()
+        gc.freeze()
+
+
 class TrainingWorker(QObject):
     """Lives on a WorkerThread. Every slot catches its errors and reports them."""
 
@@ -89,9 +101,7 @@ class TrainingWorker(QObject):
             self.trainer = trainer
             self._emit_snapshot()
             trainer.warm_up()  # one-time costs now, in this thread, not on the first Step or Play
-            # the imports above made a million long-lived objects; leave them out of the
-            # garbage collector's full passes, which would otherwise stall the window
-            gc.freeze()
+            _freeze_start_up_objects()
         self._guarded(build, needs_trainer=False)
 
     @Slot()
