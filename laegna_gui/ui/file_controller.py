@@ -32,6 +32,7 @@ class FileController(QObject):
             self.window, "Save project as", self._suggested_name(), FILE_FILTER)[0]
         self.ask_save_changes = self._ask_save_changes
         self.show_error = lambda title, text: QMessageBox.warning(self.window, title, text)
+        self.before_save = lambda: None  # the window sets it: store the trained weights first
 
     # --- verbs ---------------------------------------------------------------
     def new(self) -> bool:
@@ -81,6 +82,7 @@ class FileController(QObject):
         return self._write(path)
 
     def _write(self, path: Path) -> bool:
+        self.before_save()
         try:
             self.document.save(path)
         except (OSError, ValueError) as exc:

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(dataset, inspector)
         dataset.raise_()
         self.files = FileController(self.document, self)
+        self.files.before_save = self.training.store_weights
         self.autosaver = Autosaver(self.document, data_dir())
         self.actions = build_actions(self, self._handlers())
         self.validity = ValidityLabel(self.document)

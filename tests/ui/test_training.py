@@ -195,3 +195,21 @@ def test_keyboard_space_plays_and_pauses_and_s_steps(qtbot):
     with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT) as stepped:
         qtbot.keyClick(win.canvas, Qt.Key.Key_S)
     assert stepped.args[0].step == before + 1 and stepped.args[0].report is not None
+
+
+def test_saving_keeps_the_trained_weights_and_opening_restores_them(qtbot, tmp_path):
+    win, ctl = make_window(qtbot)
+    with qtbot.waitSignal(ctl.steps_finished, timeout=WAIT):
+        ctl.run_steps(300)
+    trained = ctl.latest.weights
+    win.files.ask_save_path = lambda: str(tmp_path / "trained.laegna")
+    assert win.files.save_as()
+    assert win.files.new()
+    qtbot.waitUntil(lambda: ctl.latest is not None and ctl.latest.step == 0
+                    and not np.array_equal(ctl.latest.weights["dense1.weight"], trained["dense1.weight"]),
+                    timeout=WAIT)
+    assert win.files.open(tmp_path / "trained.laegna")
+    qtbot.waitUntil(lambda: ctl.latest is not None
+                    and np.array_equal(ctl.latest.weights["dense1.weight"], trained["dense1.weight"]),
+                    timeout=WAIT)
+    assert all(np.array_equal(ctl.latest.weights[k], trained[k]) for k in trained)

@@ -151,5 +151,12 @@ class TrainingPanel(QWidget):
         elif current is self.formula:
             self.formula.show_snapshot(snapshot, self.document.graph)
 
+    def store_weights(self) -> None:
+        """Put the latest trained weights into the project, so saving keeps them (a copy
+        of the last snapshot: the model itself stays on the worker's thread)."""
+        latest = self.controller.latest
+        if latest is not None:
+            self.document.project.weights = {name: array.copy() for name, array in latest.weights.items()}
+
     def shutdown(self) -> None:
         self.controller.shutdown()
