@@ -35,7 +35,9 @@ class Document(QObject):
         self.project = project or Project()
         self.path: Path | None = None
         self.error: LaegnaError | None = None
+        self._analysis: Analysis | None = None
         self._connect_graph()
+        self.revalidate()
 
     # --- the project ---------------------------------------------------------
     @property
@@ -61,8 +63,8 @@ class Document(QObject):
         self.undo_stack.clear()
         self.set_path(path)
         self._connect_graph()
+        self.revalidate()  # first: listeners of project_replaced read the new validity
         self.project_replaced.emit()
-        self.revalidate()
         if modified:
             self.undo_stack.resetClean()  # no clean state reachable: counts as modified
         self.modified_changed.emit(self.modified)
@@ -93,19 +95,16 @@ class Document(QObject):
 
     # --- validity ------------------------------------------------------------
     def analysis(self) -> Analysis | None:
-        try:
-            return analyse(self.graph, self.spec, self.project.training.loss)
-        except LaegnaError:
-            return None
+        """The validated network (widths, order, counts), or None while it is not valid.
+        Computed once per change by `revalidate`, which every change runs first."""
+        return self._analysis
 
     def revalidate(self) -> None:
         try:
-            analyse(self.graph, self.spec, self.project.training.loss)
-            error = None
+            self._analysis, self.error = analyse(self.graph, self.spec, self.project.training.loss), None
         except LaegnaError as exc:
-            error = exc
-        self.error = error
-        self.validity_changed.emit(error)
+            self._analysis, self.error = None, exc
+        self.validity_changed.emit(self.error)
 
     def widths(self) -> dict[str, int]:
         """Known output widths of every node, even in an unfinished network."""
@@ -123,8 +122,8 @@ class Document(QObject):
     def _apply_dataset(self, settings: DatasetSettings) -> None:
         self.project.dataset = settings
         self.project.weights = None
+        self.revalidate()  # first: listeners of dataset_changed read the new validity
         self.dataset_changed.emit()
-        self.revalidate()
 
     def set_seed(self, seed: int) -> None:
         """Undoable change of the random seed; it draws the data, so dataset_changed follows."""
@@ -142,5 +141,5 @@ class Document(QObject):
 
     def _apply_training(self, settings: TrainingSettings) -> None:
         self.project.training = settings
+        self.revalidate()  # first: the training controller checks validity before sending
         self.training_changed.emit()
-        self.revalidate()

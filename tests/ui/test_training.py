@@ -213,3 +213,16 @@ def test_saving_keeps_the_trained_weights_and_opening_restores_them(qtbot, tmp_p
                     and np.array_equal(ctl.latest.weights["dense1.weight"], trained["dense1.weight"]),
                     timeout=WAIT)
     assert all(np.array_equal(ctl.latest.weights[k], trained[k]) for k in trained)
+
+
+def test_a_loss_that_does_not_fit_is_shown_as_invalid_not_sent_to_the_worker(qtbot):
+    win, ctl = make_window(qtbot)
+    failures = []
+    ctl.failed.connect(failures.append)
+    fitting = win.document.project.training
+    win.document.set_training(replace(fitting, loss="cross_entropy"))  # one output unit: does not fit
+    assert win.document.error is not None and "cross-entropy" in win.validity.text()
+    win.document.set_training(fitting)
+    with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT) as stepped:
+        ctl.step()  # the worker answers in order: any failure from the bad loss came first
+    assert stepped.args[0].step == 1 and failures == [] and not win.training.banner.isVisible()
