@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QScrollArea, QTabWidget, QWidget
 from laegna_gui.core import affine
 from laegna_gui.core.datasets import Dataset, hidden_affine, make_dataset
 from laegna_gui.core.errors import LaegnaError
+from laegna_gui.core.weights import expected_shapes
 from laegna_gui.ui.canvas.view import GraphView
 from laegna_gui.ui.document import Document
 from laegna_gui.ui.space3d.affine_fit_view import AffineFitView
@@ -41,12 +42,9 @@ def weight_choices(document: Document) -> list[tuple[str, tuple]]:
     if analysis is None:
         return []
     choices: list[tuple[str, tuple]] = []
-    graph = document.graph
-    for node_id in dense_layers(document):
-        units, inputs = analysis.widths[node_id], analysis.widths[graph.inputs_of(node_id)[0]]
-        choices += [(f"{node_id}.weight", (r, c)) for r in range(units) for c in range(inputs)]
-        if graph.node(node_id).params["bias"]:
-            choices += [(f"{node_id}.bias", (r,)) for r in range(units)]
+    for name, shape in expected_shapes(document.graph, analysis).items():
+        if document.graph.node(name.split(".")[0]).type == "dense":  # not batch-norm statistics
+            choices += [(name, index) for index in np.ndindex(*shape)]
     return choices[:MAX_WEIGHT_CHOICES]
 
 
