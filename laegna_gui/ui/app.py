@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.presets import DEFAULT_PRESET, load_preset, open_target
 from laegna_gui.core.project import Project
+from laegna_gui.ui.app_icon import DESKTOP_ID, app_icon
 from laegna_gui.ui.autosave import Autosaver, Recovery
 from laegna_gui.ui.paths import data_dir
 
@@ -31,6 +32,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     sys.setswitchinterval(0.001)
     app.setApplicationName("Laegna")
     app.setOrganizationName("Laegna")
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(app_icon())
     return app
 
 

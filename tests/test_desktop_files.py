@@ -1,0 +1,112 @@
+"""The freedesktop files in packaging/ agree with each other, the spec, the icons and the version."""
+
+from __future__ import annotations
+
+import configparser
+import re
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import laegna_gui
+from laegna_gui.ui.app_icon import DESKTOP_ID, ICON_SIZES
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGING = ROOT / "packaging"
+ICONS = ROOT / "resources" / "icons"
+MIME_NS = "{http://www.freedesktop.org/standards/shared-mime-info}"
+
+
+def desktop_entry() -> configparser.SectionProxy:
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    parser.optionxform = str  # keys are case-sensitive
+    parser.read(PACKAGING / f"{DESKTOP_ID}.desktop", encoding="utf-8")
+    return parser["Desktop Entry"]
+
+
+def metainfo() -> ET.Element:
+    return ET.parse(PACKAGING / f"{DESKTOP_ID}.metainfo.xml").getroot()
+
+
+def spec_text() -> str:
+    return (PACKAGING / "laegna.spec").read_text(encoding="utf-8")
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_desktop_entry_has_the_required_keys():
+    entry = desktop_entry()
+    assert entry["Type"] == "Application"
+    for key in ("Name", "GenericName", "Comment", "Exec", "Icon", "Categories", "MimeType", "StartupWMClass"):
+        assert entry.get(key, "").strip(), f"{key} is missing"
+    assert entry["Terminal"] == "false"
+    categories = entry["Categories"].split(";")
+    assert entry["Categories"].endswith(";")
+    assert {"Education", "Science", "ArtificialIntelligence"} <= set(categories)
+    # Qt names the X11 window class after the application name set in make_application
+    assert entry["StartupWMClass"] == "Laegna"
+
+
+def test_exec_and_icon_match_the_spec_and_the_icon_files():
+    entry = desktop_entry()
+    program, *args = entry["Exec"].split()
+    assert args == ["%f"]
+    assert re.search(rf'name="{re.escape(program)}"', spec_text()), "Exec must run the executable the spec builds"
+    assert entry["Icon"] == ICONS.joinpath("laegna.svg").stem
+    for size in ICON_SIZES:
+        assert png_size(ICONS / f"{entry['Icon']}-{size}.png") == (size, size)
+    assert "<svg" in (ICONS / "laegna.svg").read_text(encoding="utf-8")
+
+
+def test_mime_type_is_declared_for_laegna_files():
+    entry = desktop_entry()
+    mime = ET.parse(PACKAGING / "laegna-mime.xml").getroot()
+    mime_type = mime.find(f"{MIME_NS}mime-type")
+    assert mime_type is not None
+    assert entry["MimeType"] == mime_type.get("type") + ";"
+    assert [g.get("pattern") for g in mime_type.findall(f"{MIME_NS}glob")] == ["*.laegna"]
+
+
+def test_metainfo_names_the_desktop_entry_and_the_current_version():
+    root = metainfo()
+    assert root.tag == "component" and root.get("type") == "desktop-application"
+    assert root.findtext("id") == DESKTOP_ID
+    assert root.findtext("metadata_license") == "CC0-1.0"
+    assert root.findtext("project_license") == "MIT"
+    assert root.findtext("name") == desktop_entry()["Name"]
+    assert root.findtext("summary").strip()
+    assert root.find("description/p") is not None
+    launchable = root.find("launchable")
+    assert launchable.get("type") == "desktop-id" and launchable.text == f"{DESKTOP_ID}.desktop"
+    assert root.find("content_rating").get("type", "").startswith("oars-")
+    releases = root.findall("releases/release")
+    assert releases and releases[0].get("version") == laegna_gui.__version__
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", releases[0].get("date", ""))
+
+
+def test_metainfo_screenshot_and_binary_exist():
+    root = metainfo()
+    image = root.find("screenshots/screenshot/image")
+    assert image is not None and (ROOT / image.text).is_file()
+    assert root.findtext("provides/binary") == desktop_entry()["Exec"].split()[0]
+    assert root.findtext("provides/mediatype") == desktop_entry()["MimeType"].rstrip(";")
+
+
+def test_license_matches_pyproject():
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    declared = re.search(r'license\s*=\s*\{\s*text\s*=\s*"([^"]+)"', pyproject).group(1)
+    assert metainfo().findtext("project_license") == declared
+
+
+def test_spec_ships_resources_and_uses_the_console_script_entry_point():
+    spec = spec_text()
+    assert '"laegna_gui/resources"' in spec  # where core.resources looks in an installed package
+    entry = (PACKAGING / "laegna_main.py").read_text(encoding="utf-8")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    module, function = re.search(r'laegna-gui = "([\w.]+):(\w+)"', pyproject).groups()
+    assert f"from {module} import {function}" in entry
+    assert "laegna_main.py" in spec
