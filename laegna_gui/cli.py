@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--short", action="store_true", help="about 0.3 s per measurement (CI: proves it runs)")
     bench.add_argument("--display", action="store_true",
                        help="open the live window on the screen (default: offscreen)")
+    bench.add_argument("--soak", type=float, metavar="MINUTES",
+                       help="instead: train MINUTES with every view live; report memory and GUI gaps")
+    bench.add_argument("--preset", default="spiral", help="the preset the soak trains (default spiral)")
     return parser
 
 
@@ -139,10 +142,27 @@ def _bench(args: argparse.Namespace) -> int:
 
     if not (math.isfinite(args.seconds) and 0 < args.seconds <= 600):
         raise LaegnaError("--seconds must be more than 0 and at most 600")
+    if args.soak is not None:
+        return _soak(args)
     from laegna_gui.bench import format_table, run_all
 
     result = run_all(0.3 if args.short else args.seconds, display=args.display)
     print(json.dumps(result) if args.json else format_table(result))
+    return 0
+
+
+def _soak(args: argparse.Namespace) -> int:
+    import math
+
+    if not (math.isfinite(args.soak) and 0 < args.soak <= 24 * 60):
+        raise LaegnaError("--soak must be more than 0 and at most 1440 minutes")
+    from laegna_gui.bench.soak import format_soak, print_progress, run_soak
+    from laegna_gui.core.presets import load_preset
+
+    load_preset(args.preset)  # an unknown preset is a usage error before any window opens
+    result = run_soak(args.soak, args.preset, display=args.display, sample_seconds=min(10.0, args.soak * 6),
+                      rotate_seconds=min(15.0, args.soak * 6), progress=print_progress)
+    print(json.dumps(result) if args.json else format_soak(result))
     return 0
 
 

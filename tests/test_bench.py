@@ -51,3 +51,40 @@ def test_negative_seconds_is_a_usage_error():
     assert done.returncode == 2
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "--seconds" in errors[0]
+
+
+def test_short_soak_reports_memory_and_gaps_for_every_view():
+    done = _bench("--soak", "0.2", "--preset", "xor", "--json")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    result = json.loads(done.stdout)
+    assert result["preset"] == "xor" and result["soak_minutes"] == 0.2
+    assert result["rss_baseline_mib"] > 0 and result["rss_end_mib"] > 0
+    assert result["rss_max_mib"] >= result["rss_end_mib"]
+    assert result["epochs"] > 0 and result["fps_mean"] > 0
+    assert result["gui_gap_max_ms"] >= result["gui_gap_p99_ms"] > 0
+    assert isinstance(result["rss_growth_met"], bool)
+    # the views take turns: at least the first few live tabs were drawn during the run
+    assert len({row["view"] for row in result["samples"]}) >= 3
+    assert done.stderr.count("soak ") >= len(result["samples"])  # a progress line per sample
+
+
+def test_soak_summary_measures_growth_after_the_warm_up():
+    from laegna_gui.bench.soak import summarise
+
+    samples = [{"t_s": t, "rss_mib": rss, "epoch": 10 * t, "fps": 30.0, "gap_p99_ms": 9.0, "gap_max_ms": 12.0}
+               for t, rss in ((0, 100.0), (60, 200.0), (120, 202.0), (180, 210.0))]
+    ticks = [0.0, 0.005, 0.010, 0.050]
+    result = summarise(samples, ticks, warmup_s=60, minutes=3, preset="xor", engine="torch")
+    assert result["rss_baseline_mib"] == 200.0 and result["rss_end_mib"] == 210.0
+    assert result["rss_growth_percent"] == pytest.approx(5.0)
+    assert result["rss_growth_met"] is False  # the target is strictly under 5 %
+    assert result["epochs"] == 1800 and result["epochs_per_s"] == pytest.approx(10.0)
+    assert result["gui_gap_max_ms"] == pytest.approx(40.0)
+
+
+def test_soak_minutes_must_be_positive():
+    done = _bench("--soak", "0")
+    assert done.returncode == 2
+    assert [line for line in done.stderr.splitlines() if line.startswith("error:")] == [
+        "error: --soak must be more than 0 and at most 1440 minutes"]

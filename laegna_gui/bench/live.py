@@ -43,9 +43,10 @@ def _wait(app, condition, timeout: float) -> bool:
     return True
 
 
-def _run_window(app, project, seconds: float, measure_step: bool) -> dict:
-    from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
-
+def open_window(app, project):
+    """The real main window on `project`, shown, warmed up (first snapshot drawn, a JIT engine
+    compiled by three played snapshots) and paused. Returns (window, frames): `frames` collects
+    (time, epoch) of every snapshot the views have drawn."""
     from laegna_gui.ui.main_window import MainWindow
 
     window = MainWindow(project, None, remember_layout=False)
@@ -53,37 +54,59 @@ def _run_window(app, project, seconds: float, measure_step: bool) -> dict:
     window.resize(1400, 860)
     window.show()
     controller = window.training.controller
-    frames: list[tuple[float, int]] = []  # (time, epoch) of each drawn snapshot
+    frames: list[tuple[float, int]] = []
     # connected after the panel's own slot, so when this runs the views have been updated
     controller.snapshot_changed.connect(lambda s: frames.append((time.perf_counter(), s.epoch)))
     if not _wait(app, lambda: controller.latest is not None, 60):
         raise RuntimeError("the window never showed a first snapshot")
     _wait(app, lambda: False, 0.3)  # settle: layout and first paints
-    # warm up (a JIT engine compiles on its first iterations): play until three snapshots
-    # of a training network have been drawn, then pause; the measurement starts warm
     frames.clear()
     controller.play()
     _wait(app, lambda: len(frames) >= 3, 180)
     controller.pause()
     _wait(app, lambda: not controller.running, 10)
     _wait(app, lambda: False, 0.2)
+    return window, frames
+
+
+def close_window(app, window) -> None:
+    window.document.undo_stack.setClean()
+    window.training.controller.shutdown()
+    window.close()
+    window.deleteLater()
+    _wait(app, lambda: False, 0.1)
+
+
+def gap_timer(ticks: list[float]):
+    """A 5 ms precise timer in the GUI thread appending the time of each tick to `ticks`."""
+    from PySide6.QtCore import Qt, QTimer
+
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(GAP_TIMER_MS)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    return timer
+
+
+def _run_window(app, project, seconds: float, measure_step: bool) -> dict:
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    window, frames = open_window(app, project)
+    controller = window.training.controller
     result: dict = {"engine": str(getattr(controller.worker.trainer, "engine_name", "torch"))}
 
     ticks: list[float] = []
-    gap_timer = QTimer()
-    gap_timer.setTimerType(Qt.TimerType.PreciseTimer)
-    gap_timer.setInterval(GAP_TIMER_MS)
-    gap_timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer = gap_timer(ticks)
     gc.collect()  # garbage of the headless part must not be collected during the measurement
     rss_start = rss_kib()
     frames.clear()
-    gap_timer.start()
+    timer.start()
     start = time.perf_counter()
     controller.play()
     loop = QEventLoop()  # a real event loop, as in the application, for the measured period
     QTimer.singleShot(int(seconds * 1000), loop.quit)
     loop.exec()
-    gap_timer.stop()
+    timer.stop()
     end = time.perf_counter()
     controller.pause()
     _wait(app, lambda: not controller.running, 10)
@@ -121,21 +144,22 @@ def _run_window(app, project, seconds: float, measure_step: bool) -> dict:
                 times.append((done[0] - t0) * 1000)
         result["step_to_view_ms"] = float(np.median(times)) if times else float("nan")
 
-    window.document.undo_stack.setClean()
-    controller.shutdown()
-    window.close()
-    window.deleteLater()
-    _wait(app, lambda: False, 0.1)
+    close_window(app, window)
     return result
 
 
-def run_live(seconds: float, display: bool = False) -> dict:
-    """Both networks in the real window (offscreen unless `display` and a display is set)."""
+def start_application(display: bool):
+    """The QApplication, offscreen unless `display` and a display is set."""
     if not display or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from laegna_gui.ui.app import make_application
 
-    app = make_application(["laegna-gui-bench"])
+    return make_application(["laegna-gui-bench"])
+
+
+def run_live(seconds: float, display: bool = False) -> dict:
+    """Both networks in the real window (offscreen unless `display` and a display is set)."""
+    app = start_application(display)
     out: dict = {}
     runs = {s: _run_window(app, bench_project(h), seconds, measure_step=(s == "4_2")) for s, h in SHAPES.items()}
     for suffix, run in runs.items():
