@@ -9,6 +9,7 @@ import torch
 
 from laegna_gui.core.datasets import Dataset, make_dataset
 from laegna_gui.core.errors import GraphError, TrainingDiverged
+from laegna_gui.core.memory import check_memory
 from laegna_gui.core.project import Project
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.core.validate import analyse, check_loss, final_activation
@@ -43,6 +44,7 @@ class Trainer:
         self.seed = project.seed
         self.data = dataset or make_dataset(project.dataset, project.seed)
         self.analysis = analyse(self.graph, self.data.spec, project.training.loss)
+        check_memory(self.analysis, len(self.data.x_train) + len(self.data.x_test), project.training)
         self._has_batch_norm = bool(self.graph.nodes_of_type("batch_norm"))
         self._check_batch_norm(project.training)
         self.network = GraphNetwork(self.graph, self.analysis, self.data.spec, project.seed)

@@ -12,6 +12,7 @@ from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.project import Project
 from laegna_gui.core.project_file import save_project
 from laegna_gui.core.training_settings import TrainingSettings
+from laegna_gui.core.memory import check_memory, dataset_size
 from laegna_gui.core.validate import Analysis, DataSpec, analyse, partial_widths
 from laegna_gui.ui.commands import SetValueCommand
 
@@ -100,8 +101,11 @@ class Document(QObject):
         return self._analysis
 
     def revalidate(self) -> None:
+        project = self.project
         try:
-            self._analysis, self.error = analyse(self.graph, self.spec, self.project.training.loss), None
+            analysis = analyse(self.graph, self.spec, project.training.loss)
+            check_memory(analysis, dataset_size(project.dataset), project.training)
+            self._analysis, self.error = analysis, None
         except LaegnaError as exc:
             self._analysis, self.error = None, exc
         self.validity_changed.emit(self.error)

@@ -98,8 +98,15 @@ class TrainingController(QObject):
     def can_train(self) -> bool:
         return self.document.error is None
 
+    def _refuse(self) -> bool:
+        """True (after saying why, once per click) when the network cannot be trained."""
+        if self.document.error is None:
+            return False
+        self.failed.emit(f"This network cannot be trained: {self.document.error}")
+        return True
+
     def play(self) -> None:
-        if self.can_train:
+        if not self._refuse():
             self._play.emit()
 
     def pause(self) -> None:
@@ -109,11 +116,11 @@ class TrainingController(QObject):
         self.pause() if self.running else self.play()
 
     def step(self) -> None:
-        if self.can_train:
+        if not self._refuse():
             self._step.emit()
 
     def step_epoch(self) -> None:
-        if self.can_train:
+        if not self._refuse():
             self._step_epoch.emit()
 
     def reset(self) -> None:
