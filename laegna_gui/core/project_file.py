@@ -177,8 +177,12 @@ def dumps_project(project: Project, with_weights: bool = True) -> str:
 
 def save_project(project: Project, path: str | Path, with_weights: bool = True) -> None:
     """Write atomically: a crash mid-save leaves the old file untouched."""
-    path = Path(path)
-    text = dumps_project(project, with_weights)
+    write_atomically(Path(path), dumps_project(project, with_weights))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text to a temporary file beside `path`, flush it to disk, then rename it over
+    `path`: a reader (or a crash at any moment) sees the old file or the new one, never half."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.project import Project
-from laegna_gui.core.project_file import load_project, save_project
+from laegna_gui.core.project_file import load_project, save_project, write_atomically
 from laegna_gui.ui.document import Document
 
 INTERVAL_MS = 3000
@@ -49,7 +49,7 @@ class Autosaver(QObject):
             return
         save_project(self.document.project, self.file)
         path = str(self.document.path) if self.document.path else None
-        self.meta.write_text(json.dumps({"path": path, "saved_at": time.time()}), encoding="utf-8")
+        write_atomically(self.meta, json.dumps({"path": path, "saved_at": time.time()}))
 
     def clear(self) -> None:
         self.timer.stop()
@@ -63,11 +63,16 @@ class Autosaver(QObject):
         if not file.exists():
             return None
         try:
-            info = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
             project = load_project(file)
-        except (LaegnaError, ValueError, OSError):
+        except (LaegnaError, OSError):
             file.unlink(missing_ok=True)
             return None
-        path = info.get("path") if isinstance(info, dict) else None
-        saved_at = info.get("saved_at", file.stat().st_mtime) if isinstance(info, dict) else 0.0
+        try:  # the note of where the work came from is a nicety: the work itself matters
+            info = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+        except (ValueError, OSError):
+            info = {}
+        info = info if isinstance(info, dict) else {}
+        path, saved_at = info.get("path"), info.get("saved_at")
+        if not isinstance(saved_at, (int, float)) or not 0 <= saved_at < 1e11:
+            saved_at = file.stat().st_mtime
         return Recovery(project, Path(path) if isinstance(path, str) else None, float(saved_at))
