@@ -45,10 +45,21 @@ def _train_chunk():
         import numba
 
         global _store_gradients  # the kernel calls it by this global name: it must be jitted first
-        jit = numba.njit(cache=True, nogil=True, fastmath=False)
-        _store_gradients = jit(_store_gradients)
-        _compiled["train_chunk"] = jit(_kernel)
+        try:
+            store, kernel = _jitted(numba, cache=True)
+        except RuntimeError:
+            # numba found no writable cache folder (a read-only install or app bundle and no
+            # writable home): compile in memory, paying the compile time once per process
+            store, kernel = _jitted(numba, cache=False)
+        _store_gradients = store
+        _compiled["train_chunk"] = kernel
     return _compiled["train_chunk"]
+
+
+def _jitted(numba, cache: bool):
+    jit = numba.njit(cache=cache, nogil=True, fastmath=False)
+    return jit(_store_gradients), jit(_kernel)
+
 
 ACTIVATIONS = {"linear": 0, "tanh": 1, "relu": 2, "leaky_relu": 3, "sigmoid": 4}
 LOSSES = {"mse": 0, "bce": 1}
