@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import struct
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -110,3 +112,33 @@ def test_spec_ships_resources_and_uses_the_console_script_entry_point():
     module, function = re.search(r'laegna-gui = "([\w.]+):(\w+)"', pyproject).groups()
     assert f"from {module} import {function}" in entry
     assert "laegna_main.py" in spec
+
+
+def test_install_script_puts_every_file_where_desktops_look(tmp_path):
+    app = tmp_path / "bundle" / "laegna"
+    app.parent.mkdir()
+    app.write_text("#!/bin/sh\necho laegna\n")
+    app.chmod(0o755)
+    prefix = tmp_path / "prefix"
+    env = {**os.environ, "LAEGNA_APP": str(app)}
+    subprocess.run(["bash", str(PACKAGING / "install-desktop.sh"), str(prefix)], check=True, env=env,
+                   capture_output=True)
+    share = prefix / "share"
+    entry = desktop_entry()
+    assert (share / "applications" / f"{DESKTOP_ID}.desktop").is_file()
+    assert (share / "metainfo" / f"{DESKTOP_ID}.metainfo.xml").is_file()
+    assert (share / "mime" / "packages" / "laegna.xml").is_file()
+    assert (share / "icons/hicolor/scalable/apps" / f"{entry['Icon']}.svg").is_file()
+    for size in ICON_SIZES:
+        assert png_size(share / f"icons/hicolor/{size}x{size}/apps/{entry['Icon']}.png") == (size, size)
+    program = prefix / "bin" / entry["Exec"].split()[0]
+    assert program.resolve() == app.resolve()
+
+
+def test_install_script_refuses_a_missing_app(tmp_path):
+    env = {**os.environ, "LAEGNA_APP": str(tmp_path / "nothing")}
+    run = subprocess.run(["bash", str(PACKAGING / "install-desktop.sh"), str(tmp_path / "prefix")], env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert run.stderr.startswith("error: ") and "packaging/build.sh" in run.stderr
+    assert not (tmp_path / "prefix").exists()
