@@ -37,6 +37,10 @@ class TrainingPanel(QWidget):
         self.curves, self.weights, self.gradients = CurvesView(), WeightsView(), GradientsView()
         self.step_view, self.formula = StepView(), FormulaView()
         self._later: list = []  # parts of the last snapshot still to draw
+        # a child timer, not QTimer.singleShot: it dies with the panel, so a closed window's
+        # leftover parts are never drawn onto deleted items
+        self._draw_timer = QTimer(self, singleShot=True, interval=0)
+        self._draw_timer.timeout.connect(self._draw_later)
         self.tabs = QTabWidget(objectName="liveTabs")
         for view, title, tip in ((self.curves, "Loss", "Training and test loss and accuracy over time"),
                                  (self.weights, "Weights", "Each dense layer's weight matrix and biases"),
@@ -124,13 +128,13 @@ class TrainingPanel(QWidget):
         waiting = bool(self._later)
         self._later = [lambda: self.canvas.show_snapshot(snapshot), lambda: self._show_tabs(snapshot)]
         if not waiting:
-            QTimer.singleShot(0, self._draw_later)
+            self._draw_timer.start()
 
     def _draw_later(self) -> None:
         if self._later:
             self._later.pop(0)()
         if self._later:
-            QTimer.singleShot(0, self._draw_later)
+            self._draw_timer.start()
 
     def _show_tabs(self, snapshot: Snapshot) -> None:
         self.step_view.show_snapshot(snapshot)  # keeps the last step report even when hidden
@@ -159,4 +163,6 @@ class TrainingPanel(QWidget):
             self.document.project.weights = {name: array.copy() for name, array in latest.weights.items()}
 
     def shutdown(self) -> None:
+        self._later.clear()
+        self._draw_timer.stop()
         self.controller.shutdown()

@@ -1,0 +1,59 @@
+"""Opening, training and closing the window 50 times in one process leaves no thread, no
+window, worker or model behind, and memory does not keep growing."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from PySide6.QtCore import QCoreApplication, QEvent, QThread
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from laegna_gui.bench.live import rss_kib
+from laegna_gui.core.presets import load_preset
+
+CYCLES = 50
+PRESETS = ("xor", "spiral", "circle", "spiral3", "sine")  # fast path and torch path, 2-D and 1-D
+
+
+def _alive(kind: type) -> int:
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, kind))
+
+
+def _one_cycle(qtbot, preset: str) -> None:
+    from laegna_gui.ui.main_window import MainWindow
+
+    window = MainWindow(load_preset(preset), remember_layout=False)
+    window.files.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    window.show()
+    ctl = window.training.controller
+    qtbot.waitUntil(lambda: ctl.latest is not None, timeout=20_000)
+    with qtbot.waitSignal(ctl.snapshot_changed, timeout=20_000, check_params_cb=lambda s: s.step > 0):
+        ctl.play()
+    ctl.pause()
+    window.close()  # mid-training or not: close stops the worker thread
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
+
+
+def test_fifty_open_train_close_cycles_leak_nothing(qtbot):
+    from laegna_gui.engine.trainer import Trainer
+    from laegna_gui.ui.main_window import MainWindow
+    from laegna_gui.ui.training.worker import TrainingWorker
+
+    threads_before = threading.active_count()
+    rss: list[int] = []
+    for cycle in range(CYCLES):
+        _one_cycle(qtbot, PRESETS[cycle % len(PRESETS)])
+        if cycle in (9, CYCLES - 1):
+            gc.collect()
+            rss.append(rss_kib())
+    gc.collect()
+    assert threading.active_count() == threads_before
+    assert not [t for t in threading.enumerate() if isinstance(t, QThread)]
+    assert _alive(MainWindow) == 0 and _alive(TrainingWorker) == 0 and _alive(Trainer) == 0
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    # after the first ten (caches, compiled code) forty more cycles must not keep adding memory:
+    # a leaked window with its plots and model is several MB each, forty would be > 100 MB
+    assert rss[1] - rss[0] < 60 * 1024, f"resident memory grew {(rss[1] - rss[0]) / 1024:.0f} MB"
