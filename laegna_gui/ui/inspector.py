@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -29,6 +30,7 @@ from laegna_gui.core.validate import param_count
 from laegna_gui.ui import style
 from laegna_gui.ui.commands import SetParamsCommand
 from laegna_gui.ui.document import Document
+from laegna_gui.ui.help import HelpButton, with_help
 from laegna_gui.ui.naming import name_parts
 from laegna_gui.ui.palette import ACTIVATION_HELP, ACTIVATION_TITLES
 
@@ -36,6 +38,10 @@ LABELS = {"p": "Drop probability", "init": "Weight init", "units": "Units (neuro
 PRETTY = {**FEATURE_TITLES, **ACTIVATION_TITLES}
 # A parameter that only matters for some settings is greyed out otherwise.
 RELEVANT: dict[str, Callable[[dict[str, Any]], bool]] = {"slope": lambda p: p.get("function") == "leaky_relu"}
+# the guide page behind a parameter, and behind a node type whose rows do not already point there
+HELP_BY_PARAM = {"units": "neuron", "init": "exploding_vanishing", "function": "activations", "p": "regularization"}
+HELP_BY_TYPE = {"dense": "neuron", "activation": "activations", "batch_norm": "batch_norm",
+                "dropout": "regularization", "output": "losses"}
 
 
 class ParamEditor:
@@ -160,19 +166,28 @@ class InspectorWidget(QWidget):
         self.total = self._label("inspectorTotal", wrap=True)
         self.title = self._label("inspectorTitle")
         self.title.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        self.title_help = HelpButton("neuron")
         self.subtitle = self._label("inspectorNodeId", muted=True)
         self.help = self._label("inspectorHelp", wrap=True, muted=True)
         self.form_slot = QVBoxLayout()
         self.form_slot.setContentsMargins(0, 0, 0, 0)
         self.error = self._label("inspectorError", wrap=True)
-        self.error.setStyleSheet(f"color: {style.ERROR.name()};")
+        self.error.setStyleSheet(f"color: {style.current().error_text.name()};")
         self.width_label = self._label("inspectorWidth")
         self.params_label = self._label("inspectorParams", wrap=True)
         body = QWidget(objectName="inspectorBody")
         column = QVBoxLayout(body)
         column.setContentsMargins(8, 8, 8, 8)
         column.setSpacing(6)
-        for w in (self.hint, self.total, self.title, self.subtitle, self.help):
+        title_row = QHBoxLayout()
+        title_row.setSpacing(4)
+        title_row.addWidget(self.title)
+        title_row.addWidget(self.title_help)
+        title_row.addStretch(1)
+        for w in (self.hint, self.total):
+            column.addWidget(w)
+        column.addLayout(title_row)
+        for w in (self.subtitle, self.help):
             column.addWidget(w)
         column.addLayout(self.form_slot)
         for w in (self.error, self.width_label, self.params_label):
@@ -221,6 +236,7 @@ class InspectorWidget(QWidget):
         self.hint.setVisible(node is None)
         self.total.setVisible(node is None)
         self.error.hide()
+        self._show_title_help(node)
         if node is not None:
             kind = node_type(node.type)
             self.title.setText(kind.title)
@@ -243,10 +259,21 @@ class InspectorWidget(QWidget):
             editor = ParamEditor(param, self._edited)
             label = QLabel(LABELS.get(param.name, param.name.replace("_", " ").capitalize()))
             label.setToolTip(param.help)
-            form.addRow(label, editor.widget)
+            topic_id = HELP_BY_PARAM.get(param.name)
+            form.addRow(label, with_help(editor.widget, topic_id))
             self.editors[param.name] = editor
         self.form_slot.addWidget(self._form_host)
         name_parts(self)
+
+    def _show_title_help(self, node: Node | None) -> None:
+        """A "?" beside the title when the node's concept has no "?" on one of its rows."""
+        topic_id = HELP_BY_TYPE.get(node.type) if node is not None else None
+        on_rows = {HELP_BY_PARAM.get(p.name) for p in node_type(node.type).params} if node is not None else set()
+        if topic_id is not None and topic_id not in on_rows:
+            self.title_help.set_topic(topic_id)
+            self.title_help.show()
+        else:
+            self.title_help.hide()
 
     def _show_values(self, node: Node) -> None:
         for name, editor in self.editors.items():

@@ -9,6 +9,7 @@ from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from laegna_gui.ui.app import load_start_project, make_application
+from laegna_gui.ui.theme import apply_theme
 
 SETTLE_MS = 250  # let layout and the first paint (also of GL views) happen before grabbing
 
@@ -43,16 +44,17 @@ def _wait_for(signal, then, fallback_ms: int = 20_000) -> None:
 
 
 def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] = (1400, 860),
-                    steps: int = 0, view: str = "network") -> tuple[Path, str]:
+                    steps: int = 0, view: str = "network", theme: str = "light") -> tuple[Path, str]:
     """With `steps`, the window trains that many iterations first (through the real
     worker thread), so the live views show a trained state; `view` picks the centre tab
-    (for the loss landscape it is computed first). Returns the file and a line describing
-    the state it shows."""
+    (for the loss landscape it is computed first); `theme` is light or dark (the saved
+    choice is left alone). Returns the file and a line describing the state it shows."""
     project, path = load_start_project(target)
     app = make_application()
     from laegna_gui.ui.main_window import MainWindow
 
     window = MainWindow(project, path, remember_layout=False)
+    apply_theme(theme)
     window.move(0, 0)
     window.resize(*size)
     window.show()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 from laegna_gui.ui import style
@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from laegna_gui.ui.canvas.node_item import NodeItem
     from laegna_gui.ui.canvas.weight_lines import WeightLines
 
-WIRE = QColor("#9aa5b1")
-WIRE_HOVER = QColor("#6b7785")
 HIT_WIDTH = 12.0  # clicks this close to the curve select it
 LABEL_GAP = 8.0   # from the output port's centre to the width badge
 
@@ -84,11 +82,12 @@ class WidthLabel(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(style.GRID, 1.0))
-        painter.setBrush(style.CANVAS_BACKGROUND)
+        theme = style.current()
+        painter.setPen(QPen(theme.grid, 1.0))
+        painter.setBrush(theme.canvas_background)
         rect = self.boundingRect().adjusted(0.5, 0.5, -0.5, -0.5)
         painter.drawRoundedRect(rect, 8.5, 8.5)
-        painter.setPen(style.MUTED_TEXT)
+        painter.setPen(theme.muted_text)
         painter.setFont(canvas_font(*fonts.WIRE_LABEL))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.text)
 
@@ -174,7 +173,8 @@ class EdgeItem(QGraphicsPathItem):
         if self.isSelected():
             pen = QPen(style.ACCENT, 3.0)
         else:
-            pen = QPen(WIRE_HOVER if self._hovered else WIRE, 2.0)
+            theme = style.current()
+            pen = QPen(theme.wire_hover if self._hovered else theme.wire, 2.0)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)

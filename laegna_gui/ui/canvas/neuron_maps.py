@@ -22,14 +22,14 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from laegna_gui.core.nodes import FEATURE_TITLES
 from laegna_gui.ui import style
-from laegna_gui.ui.canvas.node_item import NEURON_EDGE, NodeItem
+from laegna_gui.ui.canvas.node_item import NodeItem
 from laegna_gui.ui.canvas.weight_lines import discard
 
 HEATMAP_SIZE = 14.0       # the 17 px neuron spacing leaves a visible gap between squares
 SCALE_PERCENTILE = 98.0
 LUT_SIZE = 256
 MIN_SCALE = 1e-6          # a node whose outputs are all zero shows neutral, not noise
-BORDER = QColor(NEURON_EDGE.red(), NEURON_EDGE.green(), NEURON_EDGE.blue(), 150)
+BORDER = QColor(123, 135, 148, 150)  # the heatmaps are data colours: one frame in every theme
 SQUARE = QRectF(-HEATMAP_SIZE / 2, -HEATMAP_SIZE / 2, HEATMAP_SIZE, HEATMAP_SIZE)
 
 

@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from laegna_gui.ui.canvas.edge_item import EdgeItem
 
 HALO = 4.0  # the selection halo reaches this far outside the card
-NEURON_FILL = QColor("#dfe4ea")
-NEURON_EDGE = QColor("#7b8794")
-WELL_FILL = QColor(255, 255, 255, 190)
 
 
 class NodeItem(QGraphicsItem):
@@ -113,7 +110,8 @@ class NodeItem(QGraphicsItem):
 
     # --- drawing --------------------------------------------------------------
     def _paint_card(self, painter: QPainter) -> None:
-        rect, tint = self.layout.rect, style.GROUP_COLORS.get(node_type(self.node.type).group, style.NEUTRAL)
+        theme = style.current()
+        rect, tint = self.layout.rect, theme.group_colors.get(node_type(self.node.type).group, theme.neuron_fill)
         if self.isSelected():
             halo = QColor(style.ACCENT)
             halo.setAlpha(70)
@@ -125,17 +123,18 @@ class NodeItem(QGraphicsItem):
         elif self.isSelected():
             edge = QPen(style.ACCENT, 2.0)
         else:
-            edge = QPen(tint.darker(135), 1.0)
+            edge = QPen(tint.lighter(150) if theme.dark else tint.darker(135), 1.0)
         painter.setPen(edge)
         painter.setBrush(tint)
         painter.drawRoundedRect(rect, CORNER, CORNER)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(WELL_FILL)
+        painter.setBrush(theme.well_fill)
         painter.drawRoundedRect(self.layout.well_rect, 5.0, 5.0)
 
     def _paint_text(self, painter: QPainter) -> None:
         title_rect = self.layout.title_rect
-        painter.setPen(style.ERROR if self.in_error else style.TEXT)
+        theme = style.current()
+        painter.setPen(theme.error_text if self.in_error else theme.text)
         font = canvas_font(*fonts.TITLE)
         if QFontMetricsF(font).horizontalAdvance(self.node.label) > title_rect.width():
             font = canvas_font(*fonts.TITLE_LONG)
@@ -143,17 +142,18 @@ class NodeItem(QGraphicsItem):
         title = QFontMetricsF(font).elidedText(self.node.label, Qt.TextElideMode.ElideRight, title_rect.width())
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, title)
         if self.layout.subtitle_rect is not None and self.params_text:
-            painter.setPen(style.MUTED_TEXT)
+            painter.setPen(theme.muted_text)
             painter.setFont(canvas_font(*fonts.SUBTITLE))
             painter.drawText(self.layout.subtitle_rect, Qt.AlignmentFlag.AlignCenter, self.params_text)
 
     def _paint_neurons(self, painter: QPainter) -> None:
-        painter.setPen(QPen(NEURON_EDGE, 1.2))
-        painter.setBrush(NEURON_FILL)
+        theme = style.current()
+        painter.setPen(QPen(theme.neuron_edge, 1.2))
+        painter.setBrush(theme.neuron_fill)
         for centre in self.layout.neurons:
             painter.drawEllipse(centre, NEURON_RADIUS, NEURON_RADIUS)
         if self.layout.marker is not None:
-            painter.setPen(style.MUTED_TEXT)
+            painter.setPen(theme.muted_text)
             painter.setFont(canvas_font(*fonts.MARKER))
             box = QRectF(-40, self.layout.marker.y() - 9, 80, 18)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, f"+{self.layout.hidden}")

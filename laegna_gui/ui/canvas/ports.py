@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsSceneMouseEvent
+from PySide6.QtGui import QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem, QGraphicsItem, QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem, QWidget,
+)
 
 from laegna_gui.ui import style
 from laegna_gui.ui.canvas.geometry import NODE_WIDTH, PORT_RADIUS
 
-PORT_FILL = QColor("#ffffff")
-PORT_EDGE = QColor("#7b8794")
 HIT_RADIUS = 9.0  # the output port is easier to grab than it looks
 
 
@@ -21,9 +21,15 @@ class PortItem(QGraphicsEllipseItem):
         r = PORT_RADIUS
         super().__init__(QRectF(-r, -r, 2 * r, 2 * r), parent)
         self.setPos(QPointF(x, 0.0))
-        self.setPen(QPen(PORT_EDGE, 1.5))
-        self.setBrush(QBrush(PORT_FILL))
         self.setToolTip(tooltip)
+        self.hovered = False
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        theme = style.current()  # read when drawn, so a theme switch needs only a repaint
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(theme.port_edge, 1.5))
+        painter.setBrush(style.ACCENT if self.hovered else theme.port_fill)
+        painter.drawEllipse(self.rect())
 
     def scene_centre(self) -> QPointF:
         return self.mapToScene(QPointF(0.0, 0.0))
@@ -54,10 +60,12 @@ class OutputPort(PortItem):
         return QRectF(-HIT_RADIUS, -HIT_RADIUS, 2 * HIT_RADIUS, 2 * HIT_RADIUS)
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.setBrush(QBrush(style.ACCENT))
+        self.hovered = True
+        self.update()
 
     def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self.setBrush(QBrush(PORT_FILL))
+        self.hovered = False
+        self.update()
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 (Qt override)
         if event.button() != Qt.MouseButton.LeftButton:

@@ -254,13 +254,15 @@ class GraphView(QGraphicsView):
             self.fit()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 (Qt override)
-        painter.fillRect(rect, style.CANVAS_BACKGROUND)
+        theme = style.current()
+        painter.fillRect(rect, theme.canvas_background)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         minor_visible = self.scale_factor() >= 0.5
         first_x = math.floor(rect.left() / GRID_STEP)
         first_y = math.floor(rect.top() / GRID_STEP)
-        minor, major = QPen(style.GRID.lighter(104), 0), QPen(style.GRID, 0)
+        minor = QPen(theme.grid.darker(115) if theme.dark else theme.grid.lighter(104), 0)
+        major = QPen(theme.grid, 0)
         for i in range(first_x, math.ceil(rect.right() / GRID_STEP) + 1):
             if i % GRID_MAJOR == 0 or minor_visible:
                 painter.setPen(major if i % GRID_MAJOR == 0 else minor)

@@ -267,15 +267,15 @@ class LandscapeView(QWidget):
         # α runs along the front edge (y = -r), β along the left edge (x = -r), the loss up the
         # back-right corner; the ends of each range are written at the ends of its edge
         self.text_items = {
-            "alpha": li.gl_text("", (0, -r * 1.2, 0), style.TEXT, 10, bold=True),
-            "beta": li.gl_text("", (-r * 1.2, 0, 0), style.TEXT, 10, bold=True),
-            "alpha_lo": li.gl_text("", (-r * 0.85, -r * 1.1, 0), style.MUTED_TEXT, 9),
-            "alpha_hi": li.gl_text("", (r, -r * 1.1, 0), style.MUTED_TEXT, 9),
-            "beta_lo": li.gl_text("", (-r * 1.1, -r * 0.85, 0), style.MUTED_TEXT, 9),
-            "beta_hi": li.gl_text("", (-r * 1.1, r, 0), style.MUTED_TEXT, 9),
-            "loss": li.gl_text("", (r, r, h * 1.25), style.TEXT, 10, bold=True),
-            "loss_lo": li.gl_text("", (r * 1.04, r * 1.04, 0), style.MUTED_TEXT, 9),
-            "loss_hi": li.gl_text("", (r * 1.04, r * 1.04, h), style.MUTED_TEXT, 9),
+            "alpha": li.gl_text("", (0, -r * 1.2, 0), style.LIGHT.text, 10, bold=True),
+            "beta": li.gl_text("", (-r * 1.2, 0, 0), style.LIGHT.text, 10, bold=True),
+            "alpha_lo": li.gl_text("", (-r * 0.85, -r * 1.1, 0), style.LIGHT.muted_text, 9),
+            "alpha_hi": li.gl_text("", (r, -r * 1.1, 0), style.LIGHT.muted_text, 9),
+            "beta_lo": li.gl_text("", (-r * 1.1, -r * 0.85, 0), style.LIGHT.muted_text, 9),
+            "beta_hi": li.gl_text("", (-r * 1.1, r, 0), style.LIGHT.muted_text, 9),
+            "loss": li.gl_text("", (r, r, h * 1.25), style.LIGHT.text, 10, bold=True),
+            "loss_lo": li.gl_text("", (r * 1.04, r * 1.04, 0), style.LIGHT.muted_text, 9),
+            "loss_hi": li.gl_text("", (r * 1.04, r * 1.04, h), style.LIGHT.muted_text, 9),
         }
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for key in ("beta", "beta_lo", "beta_hi"):

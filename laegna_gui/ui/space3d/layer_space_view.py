@@ -215,7 +215,7 @@ class LayerSpaceView(QWidget):
         self.axes_item.setData(pos=np.array([[-r, 0, 0], [r, 0, 0], [0, -r, 0], [0, r, 0],
                                              [0, 0, -r], [0, 0, r]], dtype=np.float32))
         view.addItem(self.axes_item)
-        self.axis_labels = [li.gl_text("", pos, style.MUTED_TEXT, size=9)
+        self.axis_labels = [li.gl_text("", pos, style.LIGHT.muted_text, size=9)
                             for pos in ((r * 1.08, 0, 0), (0, r * 1.08, 0), (0, 0, r * 1.08))]
         self._axis_names = ("", "", "")
         for label in self.axis_labels:

@@ -3,7 +3,7 @@
 Plain numpy colour/geometry helpers work without OpenGL; the `gl_*` factories import
 pyqtgraph.opengl lazily and are only called when a GLViewWidget exists.
 
-The views draw on a light background (style.CANVAS_BACKGROUND), so every GL item here
+The views keep a light background in both themes (style.LIGHT), so every GL item here
 uses 'translucent' or 'opaque' blending: pyqtgraph's default 'additive' blending adds
 colour to the background and would wash everything out to white.
 """
@@ -96,7 +96,7 @@ def gl_text(text: str = "", pos=(0.0, 0.0, 0.0), color: QColor | None = None, si
             bold: bool = False):
     import pyqtgraph.opengl as gl
 
-    return gl.GLTextItem(pos=np.asarray(pos, dtype=float), text=text, color=color or style.TEXT,
+    return gl.GLTextItem(pos=np.asarray(pos, dtype=float), text=text, color=color or style.LIGHT.text,
                          font=label_font(size, bold))
 
 

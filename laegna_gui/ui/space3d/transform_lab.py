@@ -669,7 +669,7 @@ class TransformLab(QWidget):
     def _refresh_all(self) -> None:
         self._fill_editors()
         self.mode_label.setText(CUSTOM_MODE_TEXT if self._custom else STACK_MODE_TEXT)
-        self.mode_label.setStyleSheet("color: #b4570a; font-weight: bold;" if self._custom else "color: #1f2933;")
+        self.mode_label.setStyleSheet("color: #b4570a; font-weight: bold;" if self._custom else "")
         self.perspective_note.setVisible(not np.allclose(self._matrix[3], [0, 0, 0, 1]))
         self.readouts.setHtml(readouts_html(self._matrix))
         self._update_scene()

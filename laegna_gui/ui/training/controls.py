@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from laegna_gui.core.training_settings import OPTIMIZERS, REGULARIZATIONS, TrainingSettings
 from laegna_gui.core.validate import LOSSES
 from laegna_gui.engine.snapshot import Snapshot
+from laegna_gui.ui.help import with_help
 
 TIPS = {
     "play": "Train continuously in the background (Space). The window stays responsive.",
@@ -30,6 +31,9 @@ TIPS = {
     "clip": "Gradient clipping caps the length of the gradient so one bad batch cannot blow up the weights.",
     "clip_norm": "The largest gradient length allowed when clipping is on.",
 }
+# the guide page behind each setting; the optimizer's "?" also covers momentum
+HELP_TOPICS = {"learning_rate": "learning_rate", "optimizer": "optimizers", "loss": "losses",
+               "batch_size": "batches", "regularization": "regularization", "clip": "clipping"}
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop",
                     "adam": "Adam", "nadam": "NAdam"}
 LOSS_TITLES = {"mse": "Squared error (MSE)", "mae": "Absolute error (MAE)", "bce": "Log loss (BCE)",
@@ -106,7 +110,7 @@ class TrainingControls(QWidget):
                   "reg_rate": "Reg. rate", "clip": "", "clip_norm": "Clip norm"}
         for key, editor in self.editors.items():
             editor.setToolTip(TIPS[key])
-            form.addRow(labels[key], editor)
+            form.addRow(labels[key], with_help(editor, HELP_TOPICS.get(key)))
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addLayout(counters)

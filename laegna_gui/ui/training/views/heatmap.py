@@ -98,7 +98,7 @@ class MatrixPlot:
     def _update_texts(self, matrix: np.ndarray) -> None:
         for text, value in zip(self._texts, matrix.ravel()):
             strong = np.isfinite(value) and abs(value) > 0.55 * self.scale
-            text.setText(compact(value), color="w" if strong else style.TEXT)
+            text.setText(compact(value), color="w" if strong else style.DATA_INK)  # on data colours
         self._fit_numbers()
 
     def _fit_numbers(self) -> None:

@@ -1,0 +1,138 @@
+"""Light and dark themes: the Qt palette on the Fusion style, the views' colours, the menu.
+
+`apply_theme` switches the whole application live: widgets through the QPalette, the
+canvas and plots through `style.current()` (and ui/theme_restyle.py for what was coloured
+when it was built). `choose_theme` also remembers the choice in the settings, and
+`restore_theme` brings it back at the next start.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStyleFactory, QToolTip
+
+from laegna_gui.ui import style
+from laegna_gui.ui.paths import settings
+from laegna_gui.ui.style import DARK, LIGHT, THEMES, Theme
+from laegna_gui.ui.theme_restyle import restyle_all
+
+SETTINGS_KEY = "appearance/theme"
+DEFAULT_THEME = "light"
+Role, Group = QPalette.ColorRole, QPalette.ColorGroup
+
+# the dark Qt palette: (role, colour), then what disabled widgets use instead
+DARK_ROLES = {
+    Role.Window: "#262a31", Role.WindowText: DARK.text.name(), Role.Base: DARK.canvas_background.name(),
+    Role.AlternateBase: "#2a2f37", Role.ToolTipBase: "#323844", Role.ToolTipText: DARK.text.name(),
+    Role.PlaceholderText: "#7d8894", Role.Text: DARK.text.name(), Role.Button: "#323842",
+    Role.ButtonText: DARK.text.name(), Role.BrightText: "#ff7b72", Role.Light: "#434a55",
+    Role.Midlight: "#383e48", Role.Mid: "#2b3038", Role.Dark: "#15181d", Role.Shadow: "#0b0d10",
+    Role.Highlight: "#3d7be0", Role.HighlightedText: "#ffffff", Role.Link: "#6ea8ff",
+    Role.LinkVisited: "#b08cff",
+}
+DARK_DISABLED = {Role.WindowText: "#6c7580", Role.Text: "#6c7580", Role.ButtonText: "#6c7580",
+                 Role.Base: "#22262c", Role.Button: "#2b3038", Role.Highlight: "#3a4350",
+                 Role.HighlightedText: "#9aa5b1"}
+
+
+class ThemeSignals(QObject):
+    """Announces switches, for views that draw something the restyle walk cannot reach."""
+
+    theme_changed = Signal(str)
+
+
+_signals: list[ThemeSignals] = []
+
+
+def signals() -> ThemeSignals:
+    if not _signals:
+        _signals.append(ThemeSignals(QApplication.instance()))
+    return _signals[0]
+
+
+def qt_palette(theme: Theme) -> QPalette:
+    """Fusion's own palette for light; a hand-made dark palette for dark."""
+    palette = QStyleFactory.create("Fusion").standardPalette()
+    if not theme.dark:
+        return palette
+    for role, colour in DARK_ROLES.items():
+        palette.setColor(role, QColor(colour))
+    for role, colour in DARK_DISABLED.items():
+        palette.setColor(Group.Disabled, role, QColor(colour))
+    return palette
+
+
+def theme_named(name: object) -> Theme:
+    """The theme called `name`; anything else (a corrupt setting, say) is the default."""
+    return THEMES.get(name if isinstance(name, str) else "", THEMES[DEFAULT_THEME])
+
+
+def apply_theme(name: str) -> Theme:
+    """Switch the whole application to the theme `name` now (not remembered)."""
+    theme = theme_named(name)
+    app = QApplication.instance()
+    style.set_current(theme)
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    palette = qt_palette(theme)
+    app.setPalette(palette)
+    QToolTip.setPalette(palette)
+    restyle_all(theme)
+    signals().theme_changed.emit(theme.name)
+    return theme
+
+
+def saved_theme() -> Theme:
+    return theme_named(settings().value(SETTINGS_KEY, DEFAULT_THEME))
+
+
+def choose_theme(name: str) -> Theme:
+    """Switch to `name` and remember it for the next start."""
+    theme = apply_theme(name)
+    settings().setValue(SETTINGS_KEY, theme.name)
+    return theme
+
+
+def restore_theme() -> Theme:
+    """Apply the theme chosen last time (light on the first start)."""
+    theme = saved_theme()
+    app = QApplication.instance()
+    if theme is style.current() is LIGHT and app.style().name().lower() == "fusion" \
+            and app.palette() == qt_palette(LIGHT):
+        return theme  # the views were built light, on a light app: nothing to switch (a faster start)
+    return apply_theme(theme.name)
+
+
+class ThemeMenu(QMenu):
+    """View ▸ Theme ▸ Light / Dark: checkable, exclusive, applied live and remembered."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__("&Theme", window)
+        self.setObjectName("menuTheme")
+        group = QActionGroup(self, exclusive=True)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme in THEMES.values():
+            action = QAction(f"&{theme.title}", self, checkable=True, objectName=f"action_theme_{theme.name}")
+            tip = f"Use the {theme.title.lower()} look; Laegna remembers it"
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+            action.triggered.connect(lambda _=False, n=theme.name: choose_theme(n))
+            group.addAction(action)
+            self.addAction(action)
+            self.theme_actions[theme.name] = action
+        self._show_checked(style.current().name)
+        signals().theme_changed.connect(self._show_checked)  # a method: Qt disconnects it with the menu
+
+    def _show_checked(self, name: str) -> None:
+        if name in self.theme_actions:
+            self.theme_actions[name].setChecked(True)
+
+
+def install_theme_menu(window: QMainWindow) -> ThemeMenu:
+    """Add View ▸ Theme to the window's View menu (made by ui/actions.py)."""
+    theme_menu = ThemeMenu(window)
+    view = window.findChild(QMenu, "menuView")
+    view.addSeparator()
+    view.addMenu(theme_menu)
+    return theme_menu
