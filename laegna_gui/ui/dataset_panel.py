@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -20,10 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from laegna_gui.core.datasets import GENERATORS, MAX_SAMPLES, Dataset, DatasetSettings, make_dataset
+from laegna_gui.core.drawn_points import too_few_points, unsplit_dataset
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.ui import style
+from laegna_gui.ui.csv_import_dialog import CsvImportDialog, open_csv_import
 from laegna_gui.ui.document import Document
 from laegna_gui.ui.naming import name_parts
+from laegna_gui.ui.point_editor import PointDrawingBar, PointEditor
 
 TRUTH_TABLES = ("xor", "and", "or")
 TITLES = {"xor": "XOR", "and": "AND", "or": "OR", "circle": "Circle", "gauss": "Gaussian blobs",
@@ -46,6 +50,7 @@ TIPS = {
     "preview": "Training points are filled dots, test points hollow circles; orange is class 0, blue class 1.",
     "preview_targets": "Each dot is a point's first two inputs, coloured by its first target value "
                        "(orange negative, blue positive); test points are hollow.",
+    "import": "Use your own data: read a CSV file, pick its feature and target columns (File ▸ Import CSV…).",
 }
 
 
@@ -59,6 +64,7 @@ class DatasetPreview(pg.PlotWidget):
         self.setMinimumSize(180, 180)
         self.setMenuEnabled(False)
         self.setMouseEnabled(False, False)
+        self.follow_data = True  # refit the view to each new dataset (not while points are drawn)
         self.getViewBox().setDefaultPadding(0.05)
         self.hideButtons()
         for side in ("left", "bottom"):
@@ -97,7 +103,8 @@ class DatasetPreview(pg.PlotWidget):
         self.train_item.setData(pos=pos, brush=[self._brushes[c] for c in colours])
         pos, colours = self._points(data.x_test[:n_test], data.y_test[:n_test], data.task, scale)
         self.test_item.setData(pos=pos, pen=[self._pens[c] for c in colours], brush=None)
-        self.enableAutoRange()  # refit to the new points, and again whenever the widget resizes
+        if self.follow_data:
+            self.enableAutoRange()  # refit to the new points, and again whenever the widget resizes
 
     @staticmethod
     def _points(x: np.ndarray, y: np.ndarray, task: str, scale: float) -> tuple[np.ndarray, list[int]]:
@@ -148,7 +155,10 @@ class DatasetPanel(QWidget):
         self.split_value = QLabel(objectName="testSplitValue", minimumWidth=40)
         self.seed = QSpinBox(objectName="seedSpin", toolTip=TIPS["seed"], keyboardTracking=False,
                              minimum=0, maximum=2**31 - 1)
+        self.import_button = QPushButton("Import CSV…", objectName="importCsvButton", toolTip=TIPS["import"])
         self.preview = DatasetPreview(self)
+        self.editor = PointEditor(self.document, self.preview, self)
+        self.drawing = PointDrawingBar(self.editor, self)
         self.counts = QLabel(objectName="datasetCounts", wordWrap=True)
         self.counts.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
         self.error = QLabel(objectName="datasetError", wordWrap=True)
@@ -170,7 +180,11 @@ class DatasetPanel(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 8, 8, 8)
         column.addLayout(form)
+        own_data = QHBoxLayout()  # under the plot: draw your own points, or import them
+        own_data.addWidget(self.drawing, 1)
+        own_data.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addWidget(self.preview)
+        column.addLayout(own_data)
         column.addWidget(self.counts)
         column.addWidget(self.error)
         column.addStretch(1)
@@ -184,6 +198,8 @@ class DatasetPanel(QWidget):
         self.split.sliderMoved.connect(self._show_split)
         self.split.valueChanged.connect(lambda v: self._change(test_fraction=v / 100))
         self.seed.valueChanged.connect(self.document.set_seed)
+        self.import_button.clicked.connect(self.import_csv)
+        self.drawing.drawing_changed.connect(lambda on: self.import_button.setHidden(on))
 
     # --- edits (each one goes through the document, so it can be undone) ----
     @property
@@ -204,9 +220,14 @@ class DatasetPanel(QWidget):
         samples = min(max(current.samples, 4), MAX_SAMPLES)
         self.document.set_dataset(replace(current, name=name, samples=samples, options=keep, points=None))
 
+    def import_csv(self) -> CsvImportDialog | None:
+        """Ask for a CSV file and open the import dialog on it (None if no file was chosen)."""
+        return open_csv_import(self.document, self.window())
+
     # --- following the document ----------------------------------------------
     def _project_replaced(self) -> None:
         self._custom = None
+        self.drawing.toggle.setChecked(False)  # another project: its data is not being drawn on
         self.refresh()
 
     def refresh(self) -> None:
@@ -228,6 +249,7 @@ class DatasetPanel(QWidget):
         self._show_split(self.split.value())
         self._enable(settings)
         self._redraw(settings)
+        self.drawing.refresh()
 
     def _sync_custom_entry(self) -> None:
         index = self.combo.findData("custom")
@@ -257,9 +279,10 @@ class DatasetPanel(QWidget):
         try:
             data = make_dataset(settings, self.document.project.seed)
         except LaegnaError as exc:
-            self.preview.show_dataset(None)
+            self.preview.show_dataset(unsplit_dataset(settings))
             self.counts.clear()
-            self.error.setText(f"Cannot make this dataset: {exc}")
+            self.error.setText("Cannot make this dataset yet: draw at least 2 points." if too_few_points(settings)
+                               else f"Cannot make this dataset: {exc}")
             self.error.show()
             return
         self.error.hide()
