@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QUrl, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QAbstractButton, QAbstractItemView, QAbstractSlider, QApplication, QGraphicsView, QWidget,
+)
 
 from laegna_gui.core.nodes import ACTIVATIONS
 from laegna_gui.ui.commands import AddNodeCommand
@@ -93,6 +95,8 @@ def test_the_activation_page_has_a_plot_of_f_and_its_slope_per_activation(guide,
         assert x[0] == X_RANGE[0] and x[-1] == X_RANGE[1]
     guide.show_topic("losses")
     assert not guide.plots.isVisible()
+    interactive = (QAbstractButton, QAbstractItemView, QAbstractSlider, QGraphicsView)
+    assert all(w.objectName() for w in guide.findChildren(QWidget) if isinstance(w, interactive))
 
 
 def _closed_forms(x: np.ndarray) -> dict[str, np.ndarray]:
