@@ -18,19 +18,23 @@ def test_wheel_ships_resources_and_finds_presets_when_installed(tmp_path):
     wheel = next(tmp_path.glob("laegna_gui-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "laegna_gui/resources/presets/xor.laegna" in names
+    icons = {"laegna_gui/resources/icons/laegna.svg"} | {
+        f"laegna_gui/resources/icons/laegna-{size}.png" for size in (16, 24, 32, 48, 64, 128, 256, 512)}
+    assert icons <= set(names)
 
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
                    check=True, capture_output=True)
     probe = ("import laegna_gui, json; from laegna_gui.core.presets import load_preset, preset_names;"
-             "from laegna_gui.core.resources import resources_dir;"
+             "from laegna_gui.core.resources import resources_dir, resource;"
              "print(json.dumps([laegna_gui.__file__, str(resources_dir()), preset_names(),"
-             " load_preset('xor').name]))")
+             " load_preset('xor').name, resource('icons', 'laegna-256.png').is_file()]))")
     env = {**os.environ, "PYTHONPATH": str(site)}
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
                          cwd=tmp_path, check=True).stdout
-    module_file, resources, presets, xor_name = json.loads(out)
+    module_file, resources, presets, xor_name, has_icon = json.loads(out)
     assert module_file.startswith(str(site))
     assert resources.startswith(str(site))
     assert "xor" in presets and "affine3d" in presets
     assert xor_name == "XOR"
+    assert has_icon
