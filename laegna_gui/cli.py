@@ -9,6 +9,7 @@ import time
 from dataclasses import replace
 
 from laegna_gui import __version__
+from laegna_gui.cli_export import add_export_parser, run_export
 from laegna_gui.core.errors import LaegnaError, TrainingDiverged
 from laegna_gui.ui.view_names import VIEWS
 
@@ -43,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--steps", type=int, default=0, help="train this many iterations before the capture")
     shot.add_argument("--view", default="network", choices=VIEWS,
                       help="the centre tab to show: " + ", ".join(VIEWS) + " (3-D views need OpenGL)")
+    shot.add_argument("--theme", default="light", choices=("light", "dark"),
+                      help="the look to render: light (default) or dark")
+
+    add_export_parser(sub)
 
     bench = sub.add_parser("bench", help="measure training speed, GUI responsiveness and start-up here")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
@@ -130,7 +135,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     try:
         if args.steps < 0:
             raise LaegnaError("--steps must be 0 or more")
-        out, state = take_screenshot(args.target, args.out, args.size, args.steps, args.view)
+        out, state = take_screenshot(args.target, args.out, args.size, args.steps, args.view, args.theme)
     except OSError as exc:
         raise LaegnaError(str(exc)) from None
     print(f"{out} ({state})")
@@ -166,4 +171,5 @@ def _soak(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"presets": _presets, "train": _train, "screenshot": _screenshot, "bench": _bench}
+_COMMANDS = {"presets": _presets, "train": _train, "screenshot": _screenshot, "bench": _bench,
+             "export": run_export}

@@ -14,6 +14,7 @@ ACTION_SPECS: dict[str, tuple[str, str, object, str]] = {
     "new": ("File", "&New", Std.New, "Start a new network from the XOR preset"),
     "open": ("File", "&Open…", Std.Open, "Open a saved .laegna project"),
     "open_preset": ("File", "Open &Preset…", "Ctrl+Shift+O", "Open one of the ready-made lessons"),
+    "import_csv": ("File", "&Import CSV…", None, "Use your own data: read a CSV file and choose its columns"),
     "save": ("File", "&Save", Std.Save, "Save the project, with its weights"),
     "save_as": ("File", "Save &As…", Std.SaveAs, "Save the project under a new name"),
     "quit": ("File", "&Quit", Std.Quit, "Close Laegna"),

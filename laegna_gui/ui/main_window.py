@@ -18,14 +18,16 @@ from laegna_gui.ui.central_tabs import CentralTabs
 from laegna_gui.ui.commands import AddNodeCommand, MoveNodesCommand
 from laegna_gui.ui.dataset_panel import DatasetPanel
 from laegna_gui.ui.document import Document
+from laegna_gui.ui.export_menu import install_export_menu
 from laegna_gui.ui.file_controller import FileController
-from laegna_gui.ui.help import ConceptsDialog, show_about
+from laegna_gui.ui.help import open_topic, show_about
 from laegna_gui.ui.inspector import InspectorWidget
 from laegna_gui.ui.naming import name_parts
 from laegna_gui.ui.palette import PaletteWidget
 from laegna_gui.ui.paths import data_dir, settings
 from laegna_gui.ui.preset_dialog import PresetDialog
 from laegna_gui.ui.status import ValidityLabel
+from laegna_gui.ui.theme import install_theme_menu, restore_theme
 from laegna_gui.ui.training.panel import TrainingPanel
 
 
@@ -60,11 +62,14 @@ class MainWindow(QMainWindow):
         self.files.before_save = self.training.store_weights
         self.autosaver = Autosaver(self.document, data_dir())
         self.actions = build_actions(self, self._handlers())
+        self.theme_menu = install_theme_menu(self)
+        self.export_menu = install_export_menu(self, self.document, self.training.controller)
         self.validity = ValidityLabel(self.document)
         self.statusBar().addPermanentWidget(self.validity, 1)
         self._wire()
         self.document.load(project or Project(), path)
         name_parts(self)
+        restore_theme()
         if remember_layout:
             self._restore_layout()
         else:
@@ -87,6 +92,7 @@ class MainWindow(QMainWindow):
         canvas, files, doc = self.canvas, self.files, self.document
         return {
             "new": files.new, "open": files.open, "open_preset": self.choose_preset,
+            "import_csv": self.dataset_panel.import_csv,
             "save": files.save, "save_as": files.save_as, "quit": self.close,
             "undo": doc.undo_stack.undo, "redo": doc.undo_stack.redo,
             "cut": self.cut, "copy": lambda: clipboard.copy_nodes(doc, canvas.selected_node_ids()),
@@ -95,7 +101,7 @@ class MainWindow(QMainWindow):
             "delete": canvas.delete_selection, "select_all": canvas.select_all,
             "zoom_in": canvas.zoom_in, "zoom_out": canvas.zoom_out, "fit": canvas.fit,
             "auto_layout": self.auto_layout,
-            "concepts": lambda: ConceptsDialog(self).exec(), "about": lambda: show_about(self),
+            "concepts": lambda: open_topic(self), "about": lambda: show_about(self),
         }
 
     def _wire(self) -> None:
@@ -111,6 +117,7 @@ class MainWindow(QMainWindow):
         self.canvas.node_selected.connect(self.inspector.set_node)
         self.canvas.node_selected.connect(lambda node: node and self._inspector_dock.raise_())
         self.canvas.message_shown.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.export_menu.exported.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.palette.block_activated.connect(self.add_block_at_centre)
         self.files.recent_changed.connect(self._fill_recent)
         self._fill_recent()
@@ -155,10 +162,8 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         store = settings()
         geometry, state = store.value("window/geometry"), store.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.resize(1400, 860)  # first start, or a damaged settings file
         if isinstance(state, QByteArray):
             self.restoreState(state)
 
