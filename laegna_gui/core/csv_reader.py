@@ -19,6 +19,7 @@ import numpy as np
 
 from laegna_gui.core.datasets import MAX_SAMPLES
 from laegna_gui.core.errors import DatasetError
+from laegna_gui.core.regular_file import NotAFileError, open_regular
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 64
@@ -166,7 +167,7 @@ def iter_read_csv(path: str | Path) -> Reading:
         if size > MAX_CSV_BYTES:
             raise DatasetError(f"the file is {size / 2**20:.0f} MB; at most {MAX_CSV_BYTES // 2**20} MB can be "
                                "imported: keep fewer rows or columns")
-        with path.open("rb") as raw:
+        with open_regular(path) as raw:  # a folder, pipe or device (/dev/zero) is refused
             # UTF-16 only with its byte-order mark: without one, Latin-1 bytes would "decode" as nonsense
             encoding = "utf-16" if raw.read(2) in BYTE_ORDER_MARKS else "utf-8-sig"
             raw.seek(0)
@@ -174,6 +175,8 @@ def iter_read_csv(path: str | Path) -> Reading:
             table = yield from parse_lines(_checked(text), lambda: min(1.0, raw.tell() / max(size, 1)))
     except UnicodeError:
         raise DatasetError(NOT_UTF8) from None
+    except NotAFileError as exc:
+        raise DatasetError(f"{exc}; choose a .csv file") from None
     except OSError as exc:
         raise DatasetError(f"cannot read {path.name}: {exc.strerror or exc}") from None
     return table

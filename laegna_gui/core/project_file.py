@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.datasets import DatasetSettings, dataset_spec
 from laegna_gui.core.errors import LaegnaError, ProjectFileError
 from laegna_gui.core.graph import Graph
 from laegna_gui.core.project import FORMAT_NAME, FORMAT_VERSION, Project
-from laegna_gui.core.project_schema import read_dataset, read_graph, read_training, require
+from laegna_gui.core.project_schema import (
+    read_dataset,
+    read_graph,
+    read_training,
+    require,
+)
+from laegna_gui.core.regular_file import NotAFileError, read_regular
 from laegna_gui.core.validate import analyse
 from laegna_gui.core.weights import check_weights, expected_shapes
 
@@ -125,9 +130,14 @@ def load_project(path: str | Path) -> Project:
         if size > MAX_FILE_BYTES:
             raise ProjectFileError(f"{path.name} is {size / 2**20:.1f} MB; a project file may be at most "
                                    f"{MAX_FILE_BYTES // 2**20} MB")
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except NotAFileError as exc:
+        raise ProjectFileError(f"{exc}; choose a .laegna project file") from None
     except OSError as exc:
         raise ProjectFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew after the size check (or its size is not known)
+        raise ProjectFileError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB, the most a project "
+                               "file may be")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -177,22 +187,7 @@ def dumps_project(project: Project, with_weights: bool = True) -> str:
 
 def save_project(project: Project, path: str | Path, with_weights: bool = True) -> None:
     """Write atomically: a crash mid-save leaves the old file untouched."""
-    write_atomically(Path(path), dumps_project(project, with_weights))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to a temporary file beside `path`, flush it to disk, then rename it over
-    `path`: a reader (or a crash at any moment) sees the old file or the new one, never half."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, dumps_project(project, with_weights))
 
 
 def graph_from_data(data: Any) -> Graph:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
+from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.project import Project
-from laegna_gui.core.project_file import load_project, save_project, write_atomically
+from laegna_gui.core.project_file import load_project, save_project
 from laegna_gui.ui.document import Document
 
 INTERVAL_MS = 3000
@@ -49,7 +50,7 @@ class Autosaver(QObject):
             return
         save_project(self.document.project, self.file)
         path = str(self.document.path) if self.document.path else None
-        write_atomically(self.meta, json.dumps({"path": path, "saved_at": time.time()}))
+        write_atomic(self.meta, json.dumps({"path": path, "saved_at": time.time()}))
 
     def clear(self) -> None:
         self.timer.stop()
