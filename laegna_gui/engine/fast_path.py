@@ -140,7 +140,7 @@ class FastModel:
         graph, order, network = trainer.graph, trainer.analysis.order, trainer.network
         input_id = order[0]
         with torch.no_grad():
-            features = network.layers[input_id](trainer.x_train)
+            features = network.layer(input_id)(trainer.x_train)
         self.x = np.ascontiguousarray(features.detach().numpy(), dtype=np.float64)
         self.params = []  # torch tensors whose memory the kernel writes
         from numba.typed import List as TypedList
@@ -151,7 +151,7 @@ class FastModel:
         for node_id in order[1:-1]:
             node = graph.node(node_id)
             if node.type == "dense":
-                layer = network.layers[node_id]
+                layer = network.layer(node_id)
                 w = layer.weight.detach().numpy()
                 weights.append(w)
                 grad_w.append(_grad(layer.weight))

@@ -130,7 +130,7 @@ def layer_stages(trainer, node_id: str, grid_lines: int = 11, grid_points: int =
     network = trainer.network
     if network.kinds.get(node_id) != "dense":
         raise ValueError(f"{node_id!r} is not a dense layer of this network")
-    layer = network.layers[node_id]
+    layer = network.layer(node_id)
     source = network.sources[node_id][0]
     activation_id, function = following_activation(trainer.graph, node_id)
 
@@ -146,7 +146,7 @@ def layer_stages(trainer, node_id: str, grid_lines: int = 11, grid_points: int =
         entering = outputs[source]
         wx = entering @ layer.weight.T
         plus_b = wx + layer.bias if layer.bias is not None else wx.clone()
-        activated = network.layers[activation_id](plus_b) if activation_id is not None else plus_b.clone()
+        activated = network.layer(activation_id)(plus_b) if activation_id is not None else plus_b.clone()
     finally:
         network.train(was_training)
 

@@ -23,13 +23,15 @@ class GraphNetwork(nn.Module):
         self.order = analysis.order
         self.sources = {n: tuple(graph.inputs_of(n)) for n in self.order}
         self.kinds = {n: graph.node(n).type for n in self.order}
+        # keyed "n_<id>": a node may be called "forward" or "training", which a ModuleDict
+        # refuses as a key because its own attributes carry those names
         self.layers = nn.ModuleDict()
         for node_id in self.order:
             sources = self.sources[node_id]
             in_width = analysis.widths[sources[0]] if sources else spec.n_inputs
             layer = build_layer(graph.node(node_id), in_width, analysis.widths[node_id], spec.n_inputs, generator)
             if layer is not None:
-                self.layers[node_id] = layer
+                self.layers[_slot(node_id)] = layer
         self.output_id = next(n for n in self.order if self.kinds[n] == "output")
 
     def forward(self, x: torch.Tensor, keep: bool = False):
@@ -38,7 +40,7 @@ class GraphNetwork(nn.Module):
             sources = self.sources[node_id]
             kind = self.kinds[node_id]
             if kind == "input":
-                value = self.layers[node_id](x)
+                value = self.layer(node_id)(x)
             elif kind == "add":
                 value = torch.stack([outputs[s] for s in sources]).sum(0)
             elif kind == "concat":
@@ -46,10 +48,14 @@ class GraphNetwork(nn.Module):
             elif kind == "output":
                 value = outputs[sources[0]]
             else:
-                value = self.layers[node_id](outputs[sources[0]])
+                value = self.layer(node_id)(outputs[sources[0]])
             outputs[node_id] = value
         result = outputs[self.output_id]
         return (result, outputs) if keep else result
+
+    def layer(self, node_id: str) -> nn.Module:
+        """The torch module of a node that has one (input, dense, activation, …)."""
+        return self.layers[_slot(node_id)]
 
     # --- named state, shared with project files --------------------------------
     def named_state(self) -> dict[str, torch.Tensor]:
@@ -57,7 +63,7 @@ class GraphNetwork(nn.Module):
         state = {}
         for key, value in self.layers.state_dict(keep_vars=True).items():
             if not key.endswith("num_batches_tracked"):
-                state[key] = value
+                state[key.removeprefix(_SLOT_PREFIX)] = value
         return state
 
     def weights(self) -> dict[str, np.ndarray]:
@@ -72,6 +78,13 @@ class GraphNetwork(nn.Module):
 
     def named_trainables(self) -> dict[str, nn.Parameter]:
         return {k: v for k, v in self.named_state().items() if isinstance(v, nn.Parameter)}
+
+
+_SLOT_PREFIX = "n_"
+
+
+def _slot(node_id: str) -> str:
+    return _SLOT_PREFIX + node_id
 
 
 def _frozen(tensor: torch.Tensor) -> np.ndarray:

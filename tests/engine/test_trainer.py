@@ -213,7 +213,7 @@ def test_derived_input_features(builders):
     trainer = Trainer(builders.project(graph, loss="bce"))
     assert trainer.analysis.widths["input1"] == 3 and trainer.weights()["dense1.weight"].shape == (3, 3)
     x = torch.tensor([[2.0, 3.0], [-0.5, 4.0], [0.0, 1.5]])
-    np.testing.assert_array_equal(trainer.network.layers["input1"](x).numpy(),
+    np.testing.assert_array_equal(trainer.network.layer("input1")(x).numpy(),
                                   [[2, 3, 6], [-0.5, 4, -2], [0, 1.5, 0]])
     trainer.run(20)
 
@@ -252,3 +252,23 @@ def test_nesterov_without_momentum_is_plain_sgd(builders):
     sgd = builders.trainer("xor", optimizer="sgd").step()
     for name, w in sgd.weights_after.items():
         np.testing.assert_allclose(nesterov.weights_after[name], w, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("node_id", ["forward", "training", "keys", "update", "eval", "type"])
+def test_node_ids_that_are_torch_attribute_names_train_and_keep_their_weight_names(node_id):
+    from laegna_gui.core.graph import Graph
+    from laegna_gui.core.presets import load_preset
+
+    project = load_preset("xor")
+    old = project.graph
+    dense = old.nodes_of_type("dense")[0].id
+    graph = Graph()
+    for node in old.nodes.values():
+        graph.add_node(node.type, dict(node.params), node.pos, node_id=node_id if node.id == dense else node.id)
+    for src, dst in old.edges:
+        graph.add_edge(node_id if src == dense else src, node_id if dst == dense else dst)
+    project.graph = graph
+    trainer = Trainer(project)
+    assert f"{node_id}.weight" in trainer.network.named_state()
+    trainer.run(20)
+    assert trainer.step_count == 20
