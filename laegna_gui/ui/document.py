@@ -8,10 +8,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from laegna_gui.core.datasets import DatasetSettings, dataset_spec
-from laegna_gui.core.errors import LaegnaError
+from laegna_gui.core.errors import DatasetError, LaegnaError
 from laegna_gui.core.project import Project
 from laegna_gui.core.project_file import save_project
 from laegna_gui.core.training_settings import TrainingSettings
+from laegna_gui.core.drawn_points import too_few_points
 from laegna_gui.core.memory import check_memory, dataset_size
 from laegna_gui.core.validate import Analysis, DataSpec, analyse, partial_widths
 from laegna_gui.ui.commands import SetValueCommand
@@ -103,6 +104,8 @@ class Document(QObject):
     def revalidate(self) -> None:
         project = self.project
         try:
+            if too_few_points(project.dataset):
+                raise DatasetError("the dataset has fewer than 2 points; draw or import more to train")
             analysis = analyse(self.graph, self.spec, project.training.loss)
             check_memory(analysis, dataset_size(project.dataset), project.training)
             self._analysis, self.error = analysis, None

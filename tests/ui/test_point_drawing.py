@@ -228,3 +228,17 @@ def test_the_window_trains_on_the_drawn_points(qtbot, window):
     assert ctl.latest.step - before == 1
     # only the moments with fewer than 2 points (after Clear, after the first click) could not train
     assert all("at least 2 points" in text for text in failures), failures
+
+
+def test_fewer_than_two_drawn_points_make_the_network_invalid_not_a_worker_error(window):
+    from dataclasses import replace
+
+    doc = window.document
+    settings = doc.project.dataset
+    points = {"task": "classification", "n_outputs": 2, "feature_names": ["x1", "x2"],
+              "x": [[0.5, 0.5]], "y": [1]}
+    doc.set_dataset(replace(settings, name="custom", samples=4, points=points))
+    assert doc.error is not None and "fewer than 2 points" in str(doc.error)
+    assert "fewer than 2 points" in window.validity.text()
+    doc.undo_stack.undo()
+    assert doc.error is None
