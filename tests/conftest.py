@@ -9,7 +9,15 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
+
+# Fuzzers: a few hundred examples each in CI; HYPOTHESIS_PROFILE=long for the longer run
+# the README describes (5,000 each). No deadlines: CI machines vary.
+settings.register_profile("ci", max_examples=300, deadline=None)
+settings.register_profile("long", max_examples=5_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # as the app does: several 3-D views share one GL context (set before any QApplication exists)
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)

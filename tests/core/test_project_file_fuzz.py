@@ -95,7 +95,7 @@ def mutate(draw, data):
     return data
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(st.text())
 def test_arbitrary_text_is_loaded_or_refused(text):
     try:
@@ -104,7 +104,7 @@ def test_arbitrary_text_is_loaded_or_refused(text):
         pass
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(st.data())
 def test_damaged_project_text_is_loaded_or_refused(xor_data, data):
     text = json.dumps(xor_data, indent=1)
@@ -117,7 +117,7 @@ def test_damaged_project_text_is_loaded_or_refused(xor_data, data):
         pass
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(json_values)
 def test_arbitrary_json_values_are_loaded_or_refused(value):
     load_or_refuse(value)
@@ -127,14 +127,14 @@ def test_arbitrary_json_values_are_loaded_or_refused(value):
         pass
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(json_values, json_values, json_values, json_values)
 def test_arbitrary_sections_of_a_real_header_are_refused_cleanly(graph, dataset, training, weights):
     load_or_refuse({"format": "laegna-project", "version": 1, "seed": 0,
                     "graph": graph, "dataset": dataset, "training": training, "weights": weights})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(st.data())
 def test_mutated_projects_are_loaded_or_refused(xor_data, data):
     document = copy.deepcopy(xor_data)
