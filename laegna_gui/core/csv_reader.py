@@ -20,6 +20,7 @@ import numpy as np
 from laegna_gui.core.datasets import MAX_SAMPLES
 from laegna_gui.core.errors import DatasetError
 from laegna_gui.core.regular_file import NotAFileError, open_regular
+from laegna_gui.core.unique_names import unique_names
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 64
@@ -61,19 +62,6 @@ def _is_header(cells: list[str]) -> bool:
     return False
 
 
-def _unique(names: list[str]) -> tuple[str, ...]:
-    """Columns are chosen by name, so a repeated name gets a number: a, a (2), a (3)."""
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        unique, n = name, 2
-        while unique in seen:
-            unique, n = f"{name} ({n})", n + 1
-        seen.add(unique)
-        out.append(unique)
-    return tuple(out)
-
-
 class _TableBuilder:
     """Collects rows, converts them to floats a block at a time and checks their shape."""
 
@@ -105,7 +93,8 @@ class _TableBuilder:
             raise DatasetError(f"the file has {len(cells)} columns; at most {MAX_COLUMNS} are supported")
         self.has_header = _is_header(cells)
         names = cells if self.has_header else [""] * len(cells)
-        self.columns = _unique([name.strip() or f"col{i + 1}" for i, name in enumerate(names)])
+        # columns are chosen by name, so a repeated name gets a number: a, a (2), a (3)
+        self.columns = tuple(unique_names([name.strip() or f"col{i + 1}" for i, name in enumerate(names)]))
 
     def flush(self) -> None:
         """Convert the pending rows; numpy does it fast, plain float() finds the culprit."""

@@ -15,6 +15,7 @@ import numpy as np
 
 from laegna_gui.core.datasets import Dataset
 from laegna_gui.core.history import History
+from laegna_gui.core.unique_names import unique_names
 
 LOSS_COLUMNS = ("train_loss", "test_loss")
 ACCURACY_COLUMNS = ("train_accuracy", "test_accuracy")
@@ -41,7 +42,7 @@ def dataset_csv(dataset: Dataset) -> str:
     ('train' or 'test'); classification targets are class indices in a column 'label'."""
     features = list(dataset.feature_names)
     targets = _target_names(dataset)
-    header = _unique(features + targets + ["split"])
+    header = unique_names(features + targets + ["split"], "{name}_{n}")  # label, label_2
     rows = []
     for x, y, split in ((dataset.x_train, dataset.y_train, "train"), (dataset.x_test, dataset.y_test, "test")):
         y = np.asarray(y).reshape(len(y), -1)
@@ -55,19 +56,6 @@ def _target_names(dataset: Dataset) -> list[str]:
         return ["label"]
     width = np.asarray(dataset.y_train).reshape(len(dataset.y_train), -1).shape[1]
     return ["y"] if width == 1 else [f"y{i + 1}" for i in range(width)]
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Column names made distinct ('label', 'label_2') so a spreadsheet can tell them apart."""
-    seen: set[str] = set()
-    result = []
-    for name in names:
-        candidate, n = name, 2
-        while candidate in seen:
-            candidate, n = f"{name}_{n}", n + 1
-        seen.add(candidate)
-        result.append(candidate)
-    return result
 
 
 def _number(value) -> str:
