@@ -28,5 +28,5 @@ ln -sfn "$(cd "$(dirname "$app")" && pwd)/$(basename "$app")" "$prefix/bin/laegn
 # refresh the caches when the tools are there (desktop environments also notice on their own)
 command -v update-mime-database >/dev/null && update-mime-database "$share/mime" >/dev/null 2>&1 || true
 command -v update-desktop-database >/dev/null && update-desktop-database "$share/applications" || true
-command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -qtf "$share/icons/hicolor" || true
+command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -qf "$share/icons/hicolor" 2>/dev/null || true
 echo "installed: $share/applications/io.laegna.Laegna.desktop (runs $prefix/bin/laegna -> $app)"
