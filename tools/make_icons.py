@@ -16,9 +16,10 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
+from laegna_gui.ui.app_icon import ICON_SIZES  # noqa: E402 - the sizes the app loads
+
 ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 SOURCE = ICONS / "laegna.svg"
-SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 def png_path(size: int) -> Path:
@@ -43,7 +44,7 @@ def main() -> int:
     if not renderer.isValid():
         print(f"error: {SOURCE} is not a valid SVG Qt can render", file=sys.stderr)
         return 2
-    for size in SIZES:
+    for size in ICON_SIZES:
         out = png_path(size)
         if not render(renderer, size).save(str(out), "PNG"):
             print(f"error: could not write {out}", file=sys.stderr)
