@@ -29,6 +29,7 @@ from laegna_gui.ui.preset_dialog import PresetDialog
 from laegna_gui.ui.status import ValidityLabel
 from laegna_gui.ui.theme import install_theme_menu, restore_theme
 from laegna_gui.ui.training.panel import TrainingPanel
+from laegna_gui.ui.view_export_menu import install_view_export_menu
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self, self._handlers())
         self.theme_menu = install_theme_menu(self)
         self.export_menu = install_export_menu(self, self.document, self.training.controller)
+        self.view_export_menu = install_view_export_menu(self)
         self.validity = ValidityLabel(self.document)
         self.statusBar().addPermanentWidget(self.validity, 1)
         self._wire()
