@@ -216,3 +216,20 @@ def test_graph_from_data(xor_project):
     assert graph_from_data(xor_project.graph.to_dict()) == xor_project.graph
     with pytest.raises(ProjectFileError, match="graph: expected an object"):
         graph_from_data([])
+
+
+def test_saving_gives_the_usual_permissions_and_keeps_an_existing_files(tmp_path, xor_project):
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        new = tmp_path / "new.laegna"
+        save_project(xor_project, new)
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644  # not mkstemp's private 0600
+        shared = tmp_path / "shared.laegna"
+        shared.write_text("old")
+        shared.chmod(0o664)
+        save_project(xor_project, shared)
+        assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    finally:
+        os.umask(umask)
