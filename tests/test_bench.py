@@ -70,17 +70,33 @@ def test_short_soak_reports_memory_and_gaps_for_every_view():
 
 
 def test_soak_summary_measures_growth_after_the_warm_up():
-    from laegna_gui.bench.soak import summarise
+    import numpy as np
 
-    samples = [{"t_s": t, "rss_mib": rss, "epoch": 10 * t, "fps": 30.0, "gap_p99_ms": 9.0, "gap_max_ms": 12.0}
-               for t, rss in ((0, 100.0), (60, 200.0), (120, 202.0), (180, 210.0))]
-    ticks = [0.0, 0.005, 0.010, 0.050]
-    result = summarise(samples, ticks, warmup_s=60, minutes=3, preset="xor", engine="torch")
+    from laegna_gui.bench.soak import HISTOGRAM_BINS, add_to_histogram, summarise
+
+    samples = [{"t_s": t, "rss_mib": rss, "epoch": 10 * t, "fps": 30.0, "gap_p99_ms": 9.0, "gap_max_ms": m}
+               for t, rss, m in ((0, 100.0, 12.0), (60, 200.0, 40.0), (120, 202.0, 11.0), (180, 210.0, 9.0))]
+    histogram = np.zeros(HISTOGRAM_BINS + 1, dtype=np.int64)
+    add_to_histogram(histogram, np.array([5.0] * 98 + [7.0, 40.0]))
+    result = summarise(samples, histogram, warmup_s=60, minutes=3, preset="xor", engine="torch")
     assert result["rss_baseline_mib"] == 200.0 and result["rss_end_mib"] == 210.0
     assert result["rss_growth_percent"] == pytest.approx(5.0)
     assert result["rss_growth_met"] is False  # the target is strictly under 5 %
     assert result["epochs"] == 1800 and result["epochs_per_s"] == pytest.approx(10.0)
-    assert result["gui_gap_max_ms"] == pytest.approx(40.0)
+    assert result["gui_gap_max_ms"] == 40.0
+    assert result["gui_gap_p99_ms"] == pytest.approx(7.1)  # the 99th of 100 gaps, to its 0.1 ms bin
+
+
+def test_gap_histogram_percentiles_and_overflow():
+    import numpy as np
+
+    from laegna_gui.bench.soak import HISTOGRAM_BINS, add_to_histogram, histogram_percentile
+
+    histogram = np.zeros(HISTOGRAM_BINS + 1, dtype=np.int64)
+    add_to_histogram(histogram, np.array([1.0, 2.0, 3.0, 4.0, 50_000.0]))
+    assert histogram.sum() == 5 and histogram[-1] == 1  # a 50 s gap lands in the last bin
+    assert histogram_percentile(histogram, 50) == pytest.approx(3.1)
+    assert histogram_percentile(np.zeros(3, dtype=np.int64), 99) == 0.0
 
 
 def test_soak_minutes_must_be_positive():
