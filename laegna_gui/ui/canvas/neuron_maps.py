@@ -8,7 +8,9 @@ layers peak in the far corners of the plane, and those few cells would wash out 
 rest. The exact range of each neuron is in its tooltip.
 
 The pixels of a node live in one uint8 RGBA buffer that is rewritten in place for each
-snapshot; each neuron's QImage wraps its slice of that buffer without copying.
+snapshot; each neuron's QImage wraps its slice of that buffer without copying. One
+MapsPainter per node paints all its heatmaps in one call; the LiveNeuron items on the
+circles only answer the mouse.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from functools import cache
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from laegna_gui.core.nodes import FEATURE_TITLES
@@ -53,9 +55,39 @@ def lut_index(values: np.ndarray, scale: float) -> np.ndarray:
     return np.rint((t + 1.0) * ((LUT_SIZE - 1) / 2)).astype(np.intp)
 
 
+class MapsPainter(QGraphicsItem):
+    """Paints the heatmaps of one node's neurons, each with its frame, in one call. Above
+    the node's card, invisible to the mouse."""
+
+    def __init__(self, group: NeuronMaps) -> None:
+        super().__init__(group.node)
+        self.group = group
+        self._squares = [SQUARE.translated(centre) for centre in group.node.layout.neurons[:group.count]]
+        self._bounds = QRectF()
+        for square in self._squares:
+            self._bounds = self._bounds.united(square.adjusted(-1, -1, 1, 1))
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()  # hovering goes to the LiveNeuron items
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # crisp cells
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(self.group.border)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for square, item in zip(self._squares, self.group.items):
+            if item.image is not None:
+                painter.drawImage(square, item.image)
+                painter.drawRect(square)
+
+
 class LiveNeuron(QGraphicsItem):
-    """Sits on one neuron circle: shows its heatmap (if any) and explains it on hover.
-    Presses go through to the node, so the node can still be dragged by its neurons."""
+    """Sits on one neuron circle and explains its heatmap on hover (its node's MapsPainter
+    draws the heatmap). Presses go through to the node, so it can still be dragged by them."""
 
     def __init__(self, group: NeuronMaps, unit: int) -> None:
         super().__init__(group.node)
@@ -63,6 +95,7 @@ class LiveNeuron(QGraphicsItem):
         self.image: QImage | None = None
         self._hovered = False
         self.setPos(group.node.layout.neurons[unit])
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(True)
 
@@ -70,19 +103,11 @@ class LiveNeuron(QGraphicsItem):
         return SQUARE.adjusted(-1, -1, 1, 1)
 
     def refresh(self) -> None:
-        self.update()
         if self._hovered:
             self.setToolTip(self.group.describe(self.unit))
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        if self.image is None:
-            return
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # crisp cells
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.drawImage(SQUARE, self.image)
-        painter.setPen(self.group.border)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(SQUARE)
+        pass  # ItemHasNoContents: the MapsPainter draws the heatmap
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self._hovered = True
@@ -101,6 +126,7 @@ class NeuronMaps:
         self.node = node
         self.count = len(node.layout.neurons)
         self.items = [LiveNeuron(self, k) for k in range(self.count)]
+        self.painter = MapsPainter(self)
         self.maps: np.ndarray | None = None
         self.bias: np.ndarray | None = None
         self._rgba: np.ndarray | None = None  # (count, ny, nx, 4), shared with the QImages
@@ -119,6 +145,7 @@ class NeuronMaps:
             self._paint_buffer(maps)
         for item in self.items:
             item.refresh()
+        self.painter.update()
 
     def _paint_buffer(self, maps: np.ndarray) -> None:
         _, ny, nx = maps.shape
@@ -133,6 +160,7 @@ class NeuronMaps:
     def remove(self) -> None:
         for item in self.items:
             discard(item)
+        discard(self.painter)
         self.items.clear()
         self._rgba = None
 

@@ -41,6 +41,9 @@ class NodeItem(QGraphicsItem):
         flags = QGraphicsItem.GraphicsItemFlag
         self.setFlags(flags.ItemIsMovable | flags.ItemIsSelectable | flags.ItemSendsGeometryChanges)
         self.setZValue(1.0)
+        # the card is painted into a pixmap once and only blitted while the live overlay on
+        # top of it changes ~30 times a second; update() (or a theme switch) paints it again
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setPos(QPointF(*node.pos))
         self._update_tooltip()
 

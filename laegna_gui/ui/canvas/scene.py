@@ -22,6 +22,7 @@ from laegna_gui.ui.canvas.node_item import NodeItem
 from laegna_gui.ui.canvas.wire_gesture import WireGesture
 from laegna_gui.ui.commands import AddEdgeCommand, MoveNodesCommand
 from laegna_gui.ui.document import Document
+from laegna_gui.ui.theme import signals as theme_signals
 
 if TYPE_CHECKING:
     from laegna_gui.engine.snapshot import Snapshot
@@ -67,7 +68,26 @@ class GraphScene(QGraphicsScene):
         document.project_replaced.connect(self.rebuild)
         document.validity_changed.connect(self.refresh)
         document.dataset_changed.connect(self.refresh)
+        theme_signals().theme_changed.connect(self._theme_changed)  # a method: Qt disconnects it with us
         self.rebuild()
+
+    def render(self, painter, target: QRectF = QRectF(), source: QRectF = QRectF(),
+               mode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio) -> None:
+        """Draw the scene for a file (an export): the node cards as shapes and text, not the
+        bitmaps they keep for the screen (an SVG would hold pictures of the titles)."""
+        cached = [item for item in self.nodes.values() if item.cacheMode() != item.CacheMode.NoCache]
+        for item in cached:
+            item.setCacheMode(item.CacheMode.NoCache)
+        try:
+            super().render(painter, target, source, mode)
+        finally:
+            for item in cached:
+                item.setCacheMode(item.CacheMode.DeviceCoordinateCache)
+
+    def _theme_changed(self, _name: str) -> None:
+        """Node cards keep a painted copy of themselves (NodeItem): paint them in the new colours."""
+        for item in self.nodes.values():
+            item.update()
 
     # --- following the graph --------------------------------------------------
     def rebuild(self) -> None:

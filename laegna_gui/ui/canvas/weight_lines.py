@@ -4,6 +4,10 @@ node to each drawn neuron of the dense node, coloured by sign and as thick as |w
 The lines of one wire are made once per structure (how many neurons each end draws)
 and only recoloured for each snapshot. Colour and width are both functions of
 t = w / max|w| of the layer, so t is quantised and the pens are shared by every line.
+
+Each line is an item of its own, for hovering and clicking, but paints nothing: one
+LinesPainter per wire draws them all, in their order, in one call. A hundred lines
+painting themselves cost a Python call and Qt's per-item work each, ~30 times a second.
 """
 
 from __future__ import annotations
@@ -70,8 +74,46 @@ def weight_path(start: QPointF, end: QPointF) -> QPainterPath:
     return path
 
 
+class LinesPainter(QGraphicsItem):
+    """Paints every line of one WeightLines group, in the lines' order, each with its own
+    pen: the pixels of each line painting itself. The hovered line paints itself, on top,
+    with its halo. Under its sibling lines, and invisible to the mouse."""
+
+    def __init__(self, group: WeightLines) -> None:
+        super().__init__(group.edge)
+        self.group = group
+        self._bounds = QRectF()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def fit(self) -> None:
+        """Bounds around every line (after the lines moved)."""
+        self.prepareGeometryChange()
+        self._bounds = QRectF()
+        for line in self.group.lines:
+            self._bounds = self._bounds.united(line.boundingRect())
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()  # hits go to the lines themselves
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        pen = None
+        for line in self.group.lines:
+            if line.hovered:
+                continue
+            if line.pen() is not pen:
+                pen = line.pen()
+                painter.setPen(pen)
+            painter.drawPath(line.path())
+
+
 class WeightLine(QGraphicsItem):
-    """One weight w[j, i]. A child of its EdgeItem, so it draws under the nodes."""
+    """One weight w[j, i]. A child of its EdgeItem, so it draws under the nodes. Its
+    group's LinesPainter draws it, except while the mouse is on it."""
 
     def __init__(self, group: WeightLines, index: tuple[int, int]) -> None:
         super().__init__(group.edge)
@@ -82,7 +124,8 @@ class WeightLine(QGraphicsItem):
         self._path = QPainterPath()
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
-        self._hovered = False
+        self.hovered = False
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
@@ -98,13 +141,16 @@ class WeightLine(QGraphicsItem):
         margin = (MAX_WIDTH + 4.0) / 2  # constant, so a new pen never changes the geometry
         self._bounds = path.controlPointRect().adjusted(-margin, -margin, margin, margin)
 
-    def set_value(self, value: float, level: int) -> None:
+    def set_value(self, value: float, level: int) -> bool:
+        """True when the pen changed (the group's painter must paint again)."""
         self.value = value
-        if level != self.level:
+        changed = level != self.level
+        if changed:
             self.level, self._pen = level, weight_pens()[level]
-            self.update()
-        if self._hovered:
+        if self.hovered:
             self.setToolTip(self.group.describe(self))
+            self.update()
+        return changed
 
     # --- Qt -------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
@@ -118,22 +164,27 @@ class WeightLine(QGraphicsItem):
         return self._shape
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if not self.hovered:
+            return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        if self._hovered:
-            painter.setPen(QPen(HOVER_HALO, self._pen.widthF() + 4.0))
-            painter.drawPath(self._path)
+        painter.setPen(QPen(HOVER_HALO, self._pen.widthF() + 4.0))
+        painter.drawPath(self._path)
         painter.setPen(self._pen)
         painter.drawPath(self._path)
 
-    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self._hovered = True
-        self.setToolTip(self.group.describe(self))
+    def _set_hovered(self, hovered: bool) -> None:
+        self.hovered = hovered
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, not hovered)
         self.update()
+        self.group.painter.update()
+
+    def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.setToolTip(self.group.describe(self))
+        self._set_hovered(True)
 
     def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        self._hovered = False
-        self.update()
+        self._set_hovered(False)
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 (Qt override)
         if event.button() == Qt.MouseButton.LeftButton:
@@ -154,6 +205,7 @@ class WeightLines:
         self.name = f"{edge.target.node_id}.weight"
         self.counts = self.drawn_counts(edge)
         n_out, n_in = self.counts
+        self.painter = LinesPainter(self)  # made first, so the lines (and a hovered one) lie above it
         self.lines = [WeightLine(self, (j, i)) for j in range(n_out) for i in range(n_in)]
         edge.set_weight_lines(self)  # hides the grey wire and calls `follow` when nodes move
 
@@ -173,24 +225,31 @@ class WeightLines:
         if (len(targets), len(sources)) != self.counts:
             for line in self.lines:
                 line.hide()
+            self.painter.hide()
             return
         for line in self.lines:
             j, i = line.index
             line.set_path(weight_path(sources[i], targets[j]))
             line.show()
+        self.painter.fit()
+        self.painter.show()
 
     def show(self, weights: np.ndarray) -> None:
         """Recolour from the (out, in) weight matrix of the whole layer."""
         n_out, n_in = self.counts
         drawn = weights[:n_out, :n_in]
         levels = pen_levels(drawn, float(np.max(np.abs(weights), initial=0.0)))
+        changed = False
         for line, value, level in zip(self.lines, drawn.ravel().tolist(), levels):
-            line.set_value(value, level)
+            changed |= line.set_value(value, level)
+        if changed:
+            self.painter.update()
 
     def remove(self) -> None:
         self.edge.set_weight_lines(None)
         for line in self.lines:
             discard(line)
+        discard(self.painter)
         self.lines.clear()
 
     def describe(self, line: WeightLine) -> str:

@@ -41,6 +41,10 @@ class TrainingPanel(QWidget):
         # leftover parts are never drawn onto deleted items
         self._draw_timer = QTimer(self, singleShot=True, interval=0)
         self._draw_timer.timeout.connect(self._draw_later)
+        # once the last part is drawn (and painted, a turn later) the worker trains on
+        self._drawn_timer = QTimer(self, singleShot=True, interval=0)
+        self._drawn_timer.timeout.connect(self._frame_drawn)
+        self.controller.worker.pace_frames(True)
         self.tabs = QTabWidget(objectName="liveTabs")
         for view, title, tip in ((self.curves, "Loss", "Training and test loss and accuracy over time"),
                                  (self.weights, "Weights", "Each dense layer's weight matrix and biases"),
@@ -120,11 +124,13 @@ class TrainingPanel(QWidget):
         self.document.set_training(replace(training, learning_rate=max(1e-5, training.learning_rate / 10)))
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        """The counters and the boundary now; the canvas and the tabs in the next two turns of
-        the event loop, so each paint is small and the window never stalls for long. A newer
-        snapshot replaces whatever of an older one is still waiting."""
+        """The counters and the boundary now; the canvas and the tabs in the next turns of the
+        event loop (one part per turn, each painted in the turn after it), so each turn is
+        short and the window never stalls for long. A newer snapshot replaces whatever of an
+        older one is still waiting. When all is drawn, the worker is told (`_drawn_timer`)."""
         self.controls.show_snapshot(snapshot)
         self.boundary.show_snapshot(snapshot)
+        self._drawn_timer.stop()  # drawn is said of the newest snapshot only
         waiting = bool(self._later)
         self._later = [lambda: self.canvas.show_snapshot(snapshot), lambda: self._show_tabs(snapshot)]
         if not waiting:
@@ -135,25 +141,42 @@ class TrainingPanel(QWidget):
             self._later.pop(0)()
         if self._later:
             self._draw_timer.start()
+        else:
+            self._drawn_timer.start()
+
+    def _frame_drawn(self) -> None:
+        # a direct call from this thread: a queued slot would wait for the worker to stop waiting
+        self.controller.worker.frame_drawn()
 
     def _show_tabs(self, snapshot: Snapshot) -> None:
         self.step_view.show_snapshot(snapshot)  # keeps the last step report even when hidden
         warning = snapshot.probes.gradient_warning if snapshot.probes else ""
-        self.tabs.setTabText(self.tabs.indexOf(self.gradients), "Gradients ⚠" if warning else "Gradients")
-        self._draw_tab(snapshot)
+        index, title = self.tabs.indexOf(self.gradients), "Gradients ⚠" if warning else "Gradients"
+        if self.tabs.tabText(index) != title:  # a new title lays the whole window out again
+            self.tabs.setTabText(index, title)
+        self._draw_tab(snapshot, staged=True)
 
-    def _draw_tab(self, snapshot: Snapshot) -> None:
-        """Only the visible tab is drawn; a tab catches up when it is shown."""
+    def _draw_tab(self, snapshot: Snapshot, staged: bool = False) -> None:
+        """Only the visible tab is drawn; a tab catches up when it is shown. `staged`: a view
+        of two plots leaves the second one to the next turn (see `_draw_later`)."""
         current = self.tabs.currentWidget()
         if current is self.curves:
-            self.curves.show_history(self.controller.history)
+            self._draw_parts(self.curves.history_parts(self.controller.history), staged)
         elif current is self.weights:
             self.weights.show_snapshot(snapshot)
         elif current is self.gradients:
-            self.gradients.show_history(self.controller.history)
             self.gradients.show_snapshot(snapshot)
+            self._draw_parts(self.gradients.history_parts(self.controller.history), staged)
         elif current is self.formula:
             self.formula.show_snapshot(snapshot, self.document.graph)
+
+    def _draw_parts(self, parts: list, staged: bool) -> None:
+        """Draw the first part now and, when `staged`, the others in the next turns."""
+        if staged:
+            self._later[0:0] = parts[1:]
+            parts = parts[:1]
+        for part in parts:
+            part()
 
     def store_weights(self) -> None:
         """Put the latest trained weights into the project, so saving keeps them (a copy
@@ -165,4 +188,5 @@ class TrainingPanel(QWidget):
     def shutdown(self) -> None:
         self._later.clear()
         self._draw_timer.stop()
+        self._drawn_timer.stop()
         self.controller.shutdown()

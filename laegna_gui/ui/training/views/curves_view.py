@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QSize, Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from laegna_gui.core.history import History
 from laegna_gui.ui import style
-from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH, label_style, log_plot, style_plot
+from laegna_gui.ui.training.views.growing_plot import finite_range, follow_plot
+from laegna_gui.ui.training.views.live_text import LiveText
+from laegna_gui.ui.training.views.plotting import (
+    VIEW_HEIGHT,
+    VIEW_WIDTH,
+    label_style,
+    log_plot,
+    style_plot,
+)
 
 TIPS = {
     "loss": "How wrong the network is, on the training points (solid) and on the held-back test points "
@@ -45,8 +54,9 @@ class CurvesView(QWidget):
         self.setObjectName("curvesView")
         self._seen: tuple[int, int] | None = None  # (id of the history, its version) last drawn
         self._columns: dict[str, np.ndarray] = {}
+        self._accuracy_shown: bool | None = None
         self._build()
-        self.log_scale.toggled.connect(lambda on: self.loss_plot.setLogMode(y=on))
+        self.log_scale.toggled.connect(self._set_log_scale)
         for plot in (self.loss_plot, self.accuracy_plot):
             plot.scene().sigMouseMoved.connect(lambda pos, p=plot: self._hovered(p, pos))
 
@@ -55,7 +65,7 @@ class CurvesView(QWidget):
 
     def _build(self) -> None:
         self.loss_plot = style_plot(log_plot(), "lossPlot", TIPS["loss"], zoomable=True)
-        self.accuracy_plot = style_plot(pg.PlotWidget(), "accuracyPlot", TIPS["accuracy"], zoomable=True)
+        self.accuracy_plot = style_plot(follow_plot(), "accuracyPlot", TIPS["accuracy"], zoomable=True)
         self._build_axes()
         self.curves: dict[str, pg.PlotDataItem] = {}
         # one legend serves both plots: they draw train and test alike
@@ -84,9 +94,9 @@ class CurvesView(QWidget):
 
     def _build_layout(self) -> None:
         self.log_scale = QCheckBox("Log scale", objectName="logScale", toolTip=TIPS["log"])
-        self.readout = QLabel(objectName="curvesReadout", toolTip=TIPS["readout"])
+        # a narrow dock wraps the line instead of growing; a new text does not lay the window out again
+        self.readout = LiveText("curvesReadout", TIPS["readout"])
         self.readout.setStyleSheet(f"color: {style.TEXT.name()};")
-        self.readout.setWordWrap(True)  # a narrow dock wraps the line instead of growing
         self.readout.setContentsMargins(4, 0, 4, 0)
         options = QHBoxLayout()  # below the plots, like the boundary view's options
         options.setContentsMargins(4, 0, 4, 0)
@@ -102,27 +112,69 @@ class CurvesView(QWidget):
 
     # --- data ----------------------------------------------------------------
     def show_history(self, history: History) -> None:
+        for part in self.history_parts(history):
+            part()
+
+    def history_parts(self, history: History) -> list[Callable[[], None]]:
+        """`show_history` in two parts for two turns of the event loop, so the two plots are
+        not both painted in one turn: the loss plot, then the accuracy plot. Empty when this
+        history has been drawn already."""
         if self._seen == (id(history), history.version):
-            return
-        self._seen = (id(history), history.version)
-        self._columns = {name: history.column(name) for name in History.BASE}
-        steps = self._columns["step"]
-        for name, curve in self.curves.items():
-            curve.setData(steps, self._columns[name])
-        classifies = bool(np.isfinite(self._columns["train_accuracy"]).any())
-        if len(steps):
-            self._show_accuracy(classifies)
+            return []
+        seen, columns = (id(history), history.version), {name: history.column(name) for name in History.BASE}
+        return [lambda: self._show_loss(columns), lambda: self._show_accuracy_curves(columns, seen)]
+
+    def _show_loss(self, columns: dict[str, np.ndarray]) -> None:
+        self._columns = columns
+        steps = columns["step"]
+        # the accuracy plot catches up with the new steps in the next part, with its new data
+        self.accuracy_plot.getPlotItem().vb.blockLink(True)
+        for name in ("train_loss", "test_loss"):
+            self.curves[name].setData(steps, columns[name])
+        self._follow_data(accuracy=False)
         self._show_readout(len(steps) - 1)
+
+    def _show_accuracy_curves(self, columns: dict[str, np.ndarray], seen: tuple[int, int]) -> None:
+        steps = columns["step"]
+        vb = self.accuracy_plot.getPlotItem().vb
+        vb.blockLink(False)
+        for name in ("train_accuracy", "test_accuracy"):
+            self.curves[name].setData(steps, columns[name])
+        if len(steps):
+            self._show_accuracy(bool(np.isfinite(columns["train_accuracy"]).any()))
+        vb.linkedXChanged()
+        self._follow_data(loss=False)
+        self._seen = seen  # only now is all of it drawn
+
+    def _follow_data(self, loss: bool = True, accuracy: bool = True) -> None:
+        """Tell the plots where their data lie, so their ranges follow it in this update."""
+        columns, log = self._columns, self.log_scale.isChecked()
+        steps = finite_range(columns["step"]) if columns else None
+        if loss:
+            bounds = finite_range(columns["train_loss"], columns["test_loss"], log=log) if columns else None
+            self.loss_plot.getPlotItem().vb.set_data_bounds(steps, bounds)
+        if accuracy:
+            bounds = finite_range(columns["train_accuracy"], columns["test_accuracy"]) if columns else None
+            self.accuracy_plot.getPlotItem().vb.set_data_bounds(steps, bounds)
+
+    def _set_log_scale(self, on: bool) -> None:
+        self.loss_plot.setLogMode(y=on)
+        self._follow_data()
 
     def clear(self) -> None:
         self._seen, self._columns = None, {}
+        self.accuracy_plot.getPlotItem().vb.blockLink(False)
         for curve in self.curves.values():
             curve.setData([], [])
+        self._follow_data()
         for line in self.cursors:
             line.setVisible(False)
         self.readout.setText("")
 
     def _show_accuracy(self, visible: bool) -> None:
+        if visible == self._accuracy_shown:
+            return  # relabelling an axis lays its plot out again: only when it changes
+        self._accuracy_shown = visible
         self.accuracy_plot.setVisible(visible)
         # with both plots the step axis sits under the lower one only
         self.loss_plot.showAxis("bottom", not visible)

@@ -3,6 +3,8 @@ when gradients explode or vanish."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from laegna_gui.core.history import History
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui import style
+from laegna_gui.ui.training.views.growing_plot import finite_range, follow_plot
 from laegna_gui.ui.training.views.plotting import (
     VIEW_HEIGHT,
     VIEW_WIDTH,
@@ -37,13 +40,16 @@ class SeriesPlot:
     def __init__(self, plot: pg.PlotWidget, prefix: str) -> None:
         self.plot, self.prefix = plot, prefix
         self.curves: dict[str, pg.PlotDataItem] = {}
-    def show(self, history: History, steps: np.ndarray) -> list[str]:
-        names = history.series_names(self.prefix)
-        if names != list(self.curves):
-            self._rebuild(names)
-        for name, curve in self.curves.items():
-            curve.setData(steps, history.column(name))
-        return names
+    def read(self, history: History) -> dict[str, np.ndarray]:
+        """This plot's series of `history`, by name."""
+        return {name: history.column(name) for name in history.series_names(self.prefix)}
+
+    def show(self, series: dict[str, np.ndarray], steps: np.ndarray, log: bool = False) -> None:
+        if list(series) != list(self.curves):
+            self._rebuild(list(series))
+        for curve, column in zip(self.curves.values(), series.values()):
+            curve.setData(steps, column)
+        self.plot.getPlotItem().vb.set_data_bounds(finite_range(steps), finite_range(*series.values(), log=log))
 
     def _rebuild(self, names: list[str]) -> None:
         for curve in self.curves.values():
@@ -64,6 +70,7 @@ class GradientsView(QWidget):
         super().__init__(parent)
         self.setObjectName("gradientsView")
         self._seen: tuple[int, int] | None = None
+        self._dead_shown: bool | None = None
         self._build_plots()
         self._build_labels()
         self.gradients = SeriesPlot(self.grad_plot, GRAD)
@@ -74,14 +81,14 @@ class GradientsView(QWidget):
         for widget, stretch in ((self.warning, 0), (self.legend, 0), (self.grad_plot, 5),
                                 (self.dead_summary, 0), (self.dead_plot, 2)):
             layout.addWidget(widget, stretch)
-        self._show_dead([], None)
+        self._show_dead({})
         self.legend.setText(self._legend_html([]))
 
     def _build_plots(self) -> None:
         self.grad_plot = style_plot(log_plot(), "gradientPlot", TIPS["gradients"], zoomable=True)
         self.grad_plot.setLogMode(y=True)
         self.grad_plot.setLabel("left", "gradient norm", **label_style())
-        self.dead_plot = style_plot(pg.PlotWidget(), "deadPlot", TIPS["dead"], zoomable=True)
+        self.dead_plot = style_plot(follow_plot(), "deadPlot", TIPS["dead"], zoomable=True)
         self.dead_plot.setXLink(self.grad_plot)
         self.dead_plot.setYRange(0, 1, padding=0.2)  # room for the 100% label at the top
         self.dead_plot.setMouseEnabled(x=True, y=False)
@@ -107,14 +114,30 @@ class GradientsView(QWidget):
         return QSize(VIEW_WIDTH, VIEW_HEIGHT)
 
     def show_history(self, history: History) -> None:
+        for part in self.history_parts(history):
+            part()
+
+    def history_parts(self, history: History) -> list[Callable[[], None]]:
+        """`show_history` in two parts for two turns of the event loop (as the loss curves):
+        the gradient plot, then the dead-unit plot. Empty when this history is drawn already."""
         if self._seen == (id(history), history.version):
-            return
-        self._seen = (id(history), history.version)
-        steps = history.column("step")
-        layers = self.gradients.show(history, steps)
-        self.legend.setText(self._legend_html(layers))
-        names = self.dead.show(history, steps)
-        self._show_dead(names, history)
+            return []
+        seen, steps = (id(history), history.version), history.column("step")
+        gradients, dead = self.gradients.read(history), self.dead.read(history)
+        return [lambda: self._show_gradients(steps, gradients), lambda: self._show_dead_units(steps, dead, seen)]
+
+    def _show_gradients(self, steps: np.ndarray, series: dict[str, np.ndarray]) -> None:
+        self.dead_plot.getPlotItem().vb.blockLink(True)  # it catches up in the next part
+        self.gradients.show(series, steps, log=True)
+        _set_text(self.legend, self._legend_html(list(series)))
+
+    def _show_dead_units(self, steps: np.ndarray, series: dict[str, np.ndarray], seen: tuple[int, int]) -> None:
+        vb = self.dead_plot.getPlotItem().vb
+        vb.blockLink(False)
+        vb.linkedXChanged()  # before its data, which move the view once for both
+        self.dead.show(series, steps)
+        self._show_dead(series)
+        self._seen = seen  # only now is all of it drawn
 
     def _legend_html(self, names: list[str]) -> str:
         """The layers' colours as a line of text, so no legend box sits on the curves."""
@@ -124,25 +147,34 @@ class GradientsView(QWidget):
                 for i, name in enumerate(names)]
         return "Gradient norm per layer: " + " &nbsp; ".join(keys)
 
-    def _show_dead(self, names: list[str], history: History | None) -> None:
-        self.dead_plot.setVisible(bool(names))
-        self.grad_plot.showAxis("bottom", not names)
-        self.grad_plot.setLabel("bottom", None if names else "step", **label_style())
+    def _show_dead(self, series: dict[str, np.ndarray]) -> None:
+        names = list(series)
+        if bool(names) != self._dead_shown:  # relabelling an axis lays its plot out again
+            self._dead_shown = bool(names)
+            self.dead_plot.setVisible(bool(names))
+            self.grad_plot.showAxis("bottom", not names)
+            self.grad_plot.setLabel("bottom", None if names else "step", **label_style())
         if not names:
-            self.dead_summary.setText("No ReLU layers, so no units can die.")
+            _set_text(self.dead_summary, "No ReLU layers, so no units can die.")
             return
         parts = []
         for i, name in enumerate(names):
-            value = history.column(name)[-1]
+            value = series[name][-1]
             if np.isfinite(value):
                 parts.append(f"<span style='color:{series_color(i).name()}'>■</span> "
                              f"{name.removeprefix(DEAD)} {100 * value:.0f} %")
-        self.dead_summary.setText("Dead ReLU units: " + " &nbsp; ".join(parts))
+        _set_text(self.dead_summary, "Dead ReLU units: " + " &nbsp; ".join(parts))
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """The warning follows the latest probes (a snapshot without probes leaves it as it is)."""
         if snapshot.probes is None:
             return
         text = snapshot.probes.gradient_warning
-        self.warning.setText(text)
+        _set_text(self.warning, text)
         self.warning.setVisible(bool(text))
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    """A label's new text lays the whole window out again: only set a text that changed."""
+    if label.text() != text:
+        label.setText(text)

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
 from laegna_gui.ui import style
+from laegna_gui.ui.training.views.growing_plot import QuietAxis, follow_plot
 
 LUT_SIZE = 256
 VIEW_WIDTH, VIEW_HEIGHT = 420, 280  # the size each view is designed for (a bottom dock)
@@ -61,7 +62,7 @@ def series_color(index: int) -> QColor:
     return style.class_color(index + 1)
 
 
-class LogAxis(pg.AxisItem):
+class LogAxis(QuietAxis):
     """In log mode, labels only 1, 2 and 5 times a power of ten, so a short axis stays readable."""
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 — pyqtgraph override
@@ -76,6 +77,6 @@ def _round_mantissa(log_value: float) -> bool:
 
 def log_plot() -> pg.PlotWidget:
     """A plot whose left axis can go logarithmic without a crowd of labels."""
-    axis = LogAxis(orientation="left")
-    axis.enableAutoSIPrefix(False)
-    return pg.PlotWidget(axisItems={"left": axis})
+    plot = follow_plot(LogAxis)
+    plot.getAxis("left").enableAutoSIPrefix(False)
+    return plot
