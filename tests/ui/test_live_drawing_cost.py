@@ -331,6 +331,12 @@ def test_a_paced_worker_waits_for_the_drawing_at_most_a_moment(monkeypatch):
         worker.pause()
 
 
+def test_pacing_is_on_where_the_window_and_the_worker_share_cores(monkeypatch):
+    for cores, expected in ((1, True), (2, True), (4, False), (16, False)):
+        monkeypatch.setattr(worker_module.os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
+        assert worker_module.pacing_helps() is expected
+
+
 def test_the_panel_tells_the_worker_once_everything_is_drawn(window, qtbot, monkeypatch):
     panel, worker = window.training, window.training.controller.worker
     parts_left = []

@@ -23,6 +23,7 @@ from laegna_gui.ui.training.views.formula_view import FormulaView
 from laegna_gui.ui.training.views.gradients_view import GradientsView
 from laegna_gui.ui.training.views.step_view import StepView
 from laegna_gui.ui.training.views.weights_view import WeightsView
+from laegna_gui.ui.training.worker import pacing_helps
 
 
 class TrainingPanel(QWidget):
@@ -44,7 +45,7 @@ class TrainingPanel(QWidget):
         # once the last part is drawn (and painted, a turn later) the worker trains on
         self._drawn_timer = QTimer(self, singleShot=True, interval=0)
         self._drawn_timer.timeout.connect(self._frame_drawn)
-        self.controller.worker.pace_frames(True)
+        self.controller.worker.pace_frames(pacing_helps())
         self.tabs = QTabWidget(objectName="liveTabs")
         for view, title, tip in ((self.curves, "Loss", "Training and test loss and accuracy over time"),
                                  (self.weights, "Weights", "Each dense layer's weight matrix and biases"),

@@ -5,13 +5,14 @@ playing, iterations run in chunks of a few milliseconds from a zero-interval tim
 so commands are never kept waiting; a snapshot (numpy copies only) leaves at most
 `MAX_SNAPSHOTS_PER_SECOND` times a second, never one per iteration, on a fixed grid.
 
-Frame pacing (`pace_frames`, turned on by the training panel): after each snapshot sent
-while playing, the worker steps aside until the window says it has drawn it
-(`frame_drawn`, a plain thread-safe call) or FRAME_WAIT_SECONDS have passed. While the
-window draws, this thread holds neither the GIL nor a CPU core, so the window's event
-loop is never kept waiting long, also when other programs keep the cores busy. The price:
-on an idle machine training runs 20-40 % slower while the window draws (the compiled
-engines still run many times faster than the targets); on a busy one it costs nothing.
+Frame pacing (`pace_frames`, turned on by the training panel where `pacing_helps()`):
+after each snapshot sent while playing, the worker steps aside until the window says it
+has drawn it (`frame_drawn`, a plain thread-safe call) or FRAME_WAIT_SECONDS have passed.
+While the window draws, this thread holds neither the GIL nor a CPU core, so the window's
+event loop is never kept waiting long, also when other programs keep the cores busy. The
+price, on an idle two-core machine: training runs 20-40 % slower (the compiled engines
+still run many times faster than the targets); on a busy one it costs nothing. With more
+cores the window and the worker each keep one of their own, and pacing stays off.
 
 The 3-D views ask for two more things. With `set_space_layer(node_id)` every snapshot
 is followed by the chosen dense layer's `LayerStages`. `compute_landscape(options)`
@@ -22,8 +23,9 @@ pauses training and computes a loss landscape on this thread; it can be cancelle
 
 from __future__ import annotations
 
-import threading
 import gc
+import os
+import threading
 import time
 import traceback
 import weakref
@@ -43,6 +45,19 @@ SNAPSHOT_PERIOD = 1.0 / MAX_SNAPSHOTS_PER_SECOND
 MAX_PROGRESS_PER_SECOND = 20
 CHUNK_SECONDS = 0.008  # one burst of iterations between two looks at the command queue
 FRAME_WAIT_SECONDS = 0.012  # at most this long per snapshot the worker steps aside while it is drawn
+PACING_MAX_CORES = 2  # with more, the window and the worker do not have to share a core
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def pacing_helps() -> bool:
+    """Frame pacing pays where the window's thread and the worker would share cores."""
+    return usable_cores() <= PACING_MAX_CORES
 
 
 class WorkerThread(QThread):
