@@ -349,3 +349,32 @@ def test_the_panel_tells_the_worker_once_everything_is_drawn(window, qtbot, monk
     qtbot.waitUntil(lambda: not ctl.running, timeout=WAIT)
     assert set(parts_left) == {0}
     qtbot.waitUntil(lambda: not worker.frame_pending, timeout=WAIT)  # the last one is drawn too
+
+
+def test_a_window_slower_than_the_snapshot_rate_never_gets_a_queue_of_snapshots(monkeypatch):
+    monkeypatch.setattr(worker_module, "SNAPSHOT_PERIOD", 0.0)  # a snapshot is due after every chunk
+    monkeypatch.setattr(worker_module, "MAX_UNDRAWN_SECONDS", 60.0)
+    worker = TrainingWorker()
+    worker.load(load_preset("xor"), False)
+    sent: list[int] = []
+    worker.snapshot_ready.connect(lambda snapshot: sent.append(snapshot.step))
+    worker.play()
+    worker.timer.stop()  # the test turns the loop by hand
+    try:
+        for _ in range(5):  # a window that never says it drew anything: no limit (tests, tools)
+            worker._run_chunk()
+        assert len(sent) == 5
+        worker.frame_drawn()  # now the window reports its frames
+        sent.clear()
+        for _ in range(5):
+            worker._run_chunk()
+        assert len(sent) == 1  # one in flight; training goes on without sending more
+        steps = worker.trainer.step_count
+        worker.frame_drawn()
+        worker._run_chunk()
+        assert len(sent) == 2 and sent[-1] > steps - 1
+        monkeypatch.setattr(worker_module, "MAX_UNDRAWN_SECONDS", 0.0)  # a window that stopped reporting
+        worker._run_chunk()
+        assert len(sent) == 3  # is not waited for for ever
+    finally:
+        worker.pause()

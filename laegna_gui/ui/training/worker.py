@@ -45,6 +45,10 @@ SNAPSHOT_PERIOD = 1.0 / MAX_SNAPSHOTS_PER_SECOND
 MAX_PROGRESS_PER_SECOND = 20
 CHUNK_SECONDS = 0.008  # one burst of iterations between two looks at the command queue
 FRAME_WAIT_SECONDS = 0.012  # at most this long per snapshot the worker steps aside while it is drawn
+# Once the window reports drawn frames, a new snapshot leaves only when the last one is drawn
+# (or this long after it left): a window slower than the snapshot rate then never falls
+# behind a queue of snapshots, which would keep its event loop from ever running its timers.
+MAX_UNDRAWN_SECONDS = 0.5
 PACING_MAX_CORES = 2  # with more, the window and the worker do not have to share a core
 
 
@@ -116,6 +120,8 @@ class TrainingWorker(QObject):
         self._pacing = False
         self._frame_drawn = threading.Event()
         self._frame_drawn.set()
+        self._window_reports = False  # the window has called frame_drawn() at least once
+        self._in_flight_since: float | None = None  # when the last undrawn snapshot left
 
     # --- commands (slots, called through queued connections) -----------------
     @Slot(object, bool)
@@ -239,6 +245,8 @@ class TrainingWorker(QObject):
             self._frame_drawn.set()
 
     def frame_drawn(self) -> None:
+        self._window_reports = True
+        self._in_flight_since = None
         self._frame_drawn.set()
 
     @property
@@ -317,10 +325,18 @@ class TrainingWorker(QObject):
             self._next_emit += SNAPSHOT_PERIOD
             if self._next_emit < now:
                 self._next_emit = now + SNAPSHOT_PERIOD
-            self._emit_snapshot()
+            if not self._window_behind(now):
+                self._emit_snapshot()
+
+    def _window_behind(self, now: float) -> bool:
+        """The window has not drawn the last snapshot yet (and it has not been long)."""
+        since = self._in_flight_since
+        return self._window_reports and since is not None and now - since < MAX_UNDRAWN_SECONDS
 
     def _emit_snapshot(self, report=None) -> None:
         snapshot = self.trainer.snapshot(report=report)
+        if self.running:
+            self._in_flight_since = time.perf_counter()
         if self._pacing and self.running:
             self._frame_drawn.clear()
         self.snapshot_ready.emit(snapshot)
