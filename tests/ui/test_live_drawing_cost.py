@@ -94,9 +94,23 @@ def test_a_follow_plot_takes_the_range_pyqtgraph_itself_would(qtbot, log):
         plot.plot(x, y, pen=pg.mkPen("b", width=2), antialias=True)
         if hasattr(plot.getPlotItem().vb, "set_data_bounds"):
             plot.getPlotItem().vb.set_data_bounds(finite_range(x), finite_range(y, log=log))
-        settle(qtbot)
-        ranges.append(np.array(plot.getPlotItem().vb.viewRange()))
-    np.testing.assert_allclose(ranges[1], ranges[0], rtol=1e-9, atol=1e-12)
+        ranges.append(settled_view(qtbot, plot))
+    # pyqtgraph pads by the view's size in pixels: the two views must be the same size
+    assert ranges[0][0] == ranges[1][0]
+    np.testing.assert_allclose(ranges[1][1], ranges[0][1], rtol=1e-9, atol=1e-12)
+
+
+def settled_view(qtbot, plot) -> tuple:
+    """(view box size, view range) once layout and auto-range have stopped changing."""
+    vb = plot.getPlotItem().vb
+    seen: list = []
+
+    def stable() -> bool:
+        seen.append(((vb.width(), vb.height()), np.array(vb.viewRange())))
+        return len(seen) > 2 and seen[-1][0] == seen[-2][0] and np.array_equal(seen[-1][1], seen[-2][1])
+
+    qtbot.waitUntil(stable, timeout=5000)
+    return seen[-1]
 
 
 def test_zooming_stops_following_and_auto_range_brings_it_back(qtbot):
