@@ -4,8 +4,9 @@ whether memory grows and how the event loop keeps up.
 The window plays a preset while a timer walks through every view (each central tab, and
 under the Network tab each live tab), so every view draws for a while in every round.
 Every `sample_seconds` it records resident memory, epochs and the GUI timer's gaps since the
-last sample. Memory growth is measured from the first sample after the warm-up (caches,
-the history column store and the GC's generations fill in the first minute) to the end.
+last sample. Memory growth is measured from the first sample after the warm-up (every
+view has drawn once: each allocates on its first draw; caches and the history fill) to
+the end.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def run_soak(minutes: float, preset: str = "spiral", display: bool = False, samp
     # the whole run's gaps go into a histogram of 0.1 ms bins
     ticks: list[float] = []
     gaps_histogram = np.zeros(HISTOGRAM_BINS + 1, dtype=np.int64)
-    state = {"view": 0, "frames": 0, "epoch": 0}
+    state = {"view": 0, "epoch": 0}
 
     def rotate() -> None:
         state["view"] = (state["view"] + 1) % len(views)

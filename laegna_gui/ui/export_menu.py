@@ -3,7 +3,6 @@ the dataset. Dialog hooks are attributes so tests can replace them."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,13 +12,12 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.datasets import make_dataset
-from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.export_csv import dataset_csv, history_csv
 from laegna_gui.engine.export_script import pytorch_script
 from laegna_gui.engine.export_weights import state_dict_bytes
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.document import Document
-from laegna_gui.ui.paths import settings
+from laegna_gui.ui.export_target import suggested_path, write_export
 from laegna_gui.ui.training.controller import TrainingController
 
 DEFAULT_SCRIPT_STEPS = 1000  # an untrained network's script still trains for a while
@@ -123,24 +121,13 @@ class ExportMenu(QMenu):
         path = Path(chosen)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
-        try:
-            write_atomic(path, make(path))
-        except LaegnaError as exc:
-            self.show_error(title, f"Nothing was exported: {exc}")
+        if not write_export(path, lambda p: write_atomic(p, make(p)), title, self.show_error):
             return False
-        except OSError as exc:
-            self.show_error(title, f"{path} could not be written: {exc.strerror or exc}\n\nTry another folder.")
-            return False
-        settings().setValue("export/last_folder", str(path.resolve().parent))
         self.exported.emit(f"Exported {text.replace('&', '').rstrip('…').lower()} to {path}")
         return True
 
     def _suggested(self, suffix: str) -> Path:
-        doc = self.document
-        folder = settings().value("export/last_folder") or (str(doc.path.parent) if doc.path else str(Path.home()))
-        stem = doc.path.stem if doc.path else doc.project.name
-        stem = re.sub(r"[^\w.-]+", "-", stem).strip("-.") or "network"
-        return Path(str(folder)) / f"{stem}{suffix}"
+        return suggested_path(self.document, "", suffix)
 
 
 def install_export_menu(window: QMainWindow, document: Document, controller: TrainingController) -> ExportMenu:

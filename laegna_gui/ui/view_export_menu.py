@@ -10,9 +10,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
-from laegna_gui.core.errors import LaegnaError
 from laegna_gui.ui.document import Document
-from laegna_gui.ui.paths import settings
+from laegna_gui.ui.export_target import suggested_path, write_export
 from laegna_gui.ui.view_export import export_view, is_3d
 
 FILE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
@@ -94,25 +93,14 @@ class ViewExportMenu(QMenu):
         path = Path(chosen)
         if not path.suffix:
             path = path.with_name(path.name + ".png")
-        try:
-            export_view(widget, path)
-        except LaegnaError as exc:
-            self.show_error(title, f"Nothing was exported: {exc}")
+        if not write_export(path, lambda p: export_view(widget, p), title, self.show_error):
             return False
-        except OSError as exc:
-            self.show_error(title, f"{path} could not be written: {exc.strerror or exc}\n\nTry another folder.")
-            return False
-        settings().setValue("export/last_folder", str(path.resolve().parent))
         self.exported.emit(f"Exported the {name} view to {path}")
         return True
 
     def _suggested(self, name: str) -> Path:
         """<last export folder>/<project>-<view>.png, e.g. xor-loss.png."""
-        doc = self.document
-        folder = settings().value("export/last_folder") or (str(doc.path.parent) if doc.path else str(Path.home()))
-        stem = doc.path.stem if doc.path else doc.project.name
-        slug = re.sub(r"[^\w.-]+", "-", f"{stem}-{name}".lower()).strip("-.") or "view"
-        return Path(str(folder)) / f"{slug}.png"
+        return suggested_path(self.document, name, ".png")
 
 
 def install_view_export_menu(window: QMainWindow) -> ViewExportMenu:
