@@ -16,6 +16,8 @@ from laegna_gui.core.project import Project
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.engine.trainer import Trainer
 
+from graph_builders import act, dense, sequential  # noqa: F401  (tests get them through the builders fixture)
+
 
 def build_graph(nodes: dict[str, tuple[str, dict]], *chains: str) -> Graph:
     """nodes: {id: (type, params)}; chains: wiring like 'input1>dense1>output1'."""
@@ -27,26 +29,6 @@ def build_graph(nodes: dict[str, tuple[str, dict]], *chains: str) -> Graph:
         for src, dst in zip(names, names[1:]):
             graph.add_edge(src, dst)
     return graph
-
-
-def sequential(*layers: tuple[str, dict], features: tuple[str, ...] = ("x1", "x2")) -> Graph:
-    """input → layers… → output, with ids made from the type (dense1, activation1, …)."""
-    graph = Graph()
-    ids = [graph.add_node("input", {"features": list(features)}).id]
-    for type_name, params in layers:
-        ids.append(graph.add_node(type_name, params).id)
-    ids.append(graph.add_node("output").id)
-    for src, dst in zip(ids, ids[1:]):
-        graph.add_edge(src, dst)
-    return graph
-
-
-def dense(units: int, **params) -> tuple[str, dict]:
-    return "dense", {"units": units, **params}
-
-
-def act(function: str, **params) -> tuple[str, dict]:
-    return "activation", {"function": function, **params}
 
 
 def make_project(graph: Graph, dataset: DatasetSettings | str = "xor", seed: int = 0,

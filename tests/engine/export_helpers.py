@@ -14,6 +14,8 @@ from laegna_gui.core.project import Project
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.engine.export_script import pytorch_script
 
+from graph_builders import act, dense, sequential  # noqa: F401  (the export tests import them from here)
+
 _counter = itertools.count()
 
 
@@ -63,25 +65,6 @@ def merge_graph(ids: dict[str, str] | None = None) -> Graph:
     for src, dst in [*zip(chain, chain[1:]), ("dense1", "add1"), ("input1", "cat1")]:
         graph.add_edge(n[src], n[dst])
     return graph
-
-
-def sequential(*layers: tuple[str, dict]) -> Graph:
-    """input → layers… → output."""
-    graph = Graph()
-    ids = [graph.add_node("input", {"features": ["x1", "x2"]}).id]
-    ids += [graph.add_node(kind, params).id for kind, params in layers]
-    ids.append(graph.add_node("output").id)
-    for src, dst in zip(ids, ids[1:]):
-        graph.add_edge(src, dst)
-    return graph
-
-
-def dense(units: int, **params) -> tuple[str, dict]:
-    return "dense", {"units": units, **params}
-
-
-def act(function: str, **params) -> tuple[str, dict]:
-    return "activation", {"function": function, **params}
 
 
 def make_project(graph: Graph, dataset: DatasetSettings | str, seed: int = 0, **training) -> Project:
