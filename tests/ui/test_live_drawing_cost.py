@@ -143,6 +143,23 @@ def test_a_growing_loss_curve_paints_each_plot_once_per_update(qtbot, xor_run):
     assert [counter.count for counter in paints.values()] == [updates, updates]
 
 
+def test_a_history_of_one_point_shows_the_first_step_not_a_milli_scale(qtbot, xor_run):
+    history, _ = xor_run
+    curves, gradients = shown(qtbot, CurvesView()), shown(qtbot, GradientsView())
+    curves.show_history(growing(history, 1))  # one point: what every new window shows before training
+    first = History()
+    row = history.rows()[0]
+    first.append(int(row["step"]), type("M", (), {k: row[k] for k in (
+        "train_loss", "test_loss", "train_accuracy", "test_accuracy")}),
+        {name: row[name] for name in row if name.startswith("grad:")})
+    gradients.show_history(first)
+    for plot in (curves.loss_plot, curves.accuracy_plot, gradients.grad_plot):
+        low, high = plot.getPlotItem().vb.viewRange()[0]
+        step = row["step"]  # one step wide from it, with a little padding
+        assert low <= step < step + 1 <= high and low > step - 0.2 and high < step + 1.2
+        assert "x0.001" not in plot.getPlotItem().getAxis("bottom").labelString()
+
+
 def test_the_loss_and_accuracy_plots_are_updated_in_two_parts_and_end_aligned(qtbot, xor_run):
     history, _ = xor_run
     view = shown(qtbot, CurvesView())

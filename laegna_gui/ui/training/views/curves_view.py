@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from laegna_gui.core.history import History
 from laegna_gui.ui import style
-from laegna_gui.ui.training.views.growing_plot import finite_range, follow_plot
+from laegna_gui.ui.training.views.growing_plot import finite_range, follow_plot, step_range
 from laegna_gui.ui.training.views.live_text import LiveText
 from laegna_gui.ui.training.views.plotting import (
     VIEW_HEIGHT,
@@ -149,7 +149,7 @@ class CurvesView(QWidget):
     def _follow_data(self, loss: bool = True, accuracy: bool = True) -> None:
         """Tell the plots where their data lie, so their ranges follow it in this update."""
         columns, log = self._columns, self.log_scale.isChecked()
-        steps = finite_range(columns["step"]) if columns else None
+        steps = step_range(columns["step"]) if columns else None
         if loss:
             bounds = finite_range(columns["train_loss"], columns["test_loss"], log=log) if columns else None
             self.loss_plot.getPlotItem().vb.set_data_bounds(steps, bounds)

@@ -85,6 +85,16 @@ def finite_range(*arrays: np.ndarray, log: bool = False) -> tuple[float, float] 
     return (float(values.min()), float(values.max())) if values.size else None
 
 
+def step_range(steps: np.ndarray) -> tuple[float, float] | None:
+    """The range of an iteration axis: its data's, but at least one step wide from the first,
+    so a history of one point (step 0, before training) shows 0…1 — not −0.5…0.5 labelled
+    "(x0.001)", which is what pyqtgraph makes of a range of zero width."""
+    bounds = finite_range(steps)
+    if bounds is not None and bounds[1] - bounds[0] < 1:
+        bounds = (bounds[0], bounds[0] + 1.0)
+    return bounds
+
+
 def follow_plot(axis: type[pg.AxisItem] | None = None) -> pg.PlotWidget:
     """A plot of growing curves: a FollowViewBox and quiet axes (`axis` on the left)."""
     axes = {side: QuietAxis(orientation=side) for side in ("bottom", "top", "right")}
