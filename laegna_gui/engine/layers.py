@@ -6,6 +6,7 @@ import torch
 from torch import nn
 
 from laegna_gui.core.graph import Node
+from laegna_gui.engine.compiled.schedule import dropout_keep
 
 _FEATURES = {
     "x1": lambda x: x[:, 0],
@@ -44,6 +45,24 @@ class _StepFunction(torch.autograd.Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad * (x.abs() <= 1).to(grad.dtype)
+
+
+class SeededDropout(nn.Module):
+    """Dropout whose mask is a pure function of (seed, training step, node): the same
+    values are dropped in both engines and in the exported script (`schedule.dropout_keep`).
+    The network sets `seed`, `salt` (the node's place in training order) and, before each
+    training iteration, `step`."""
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.p, self.seed, self.salt, self.step = float(p), 0, 0, 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p <= 0:
+            return x
+        keep = dropout_keep(self.seed, self.step, self.salt, x.shape[0], x.shape[1], self.p)
+        scale = torch.tensor(1.0 / (1.0 - self.p), dtype=x.dtype)
+        return x * (torch.from_numpy(keep).to(x.dtype) * scale)
 
 
 class Step(nn.Module):
@@ -92,5 +111,5 @@ def build_layer(node: Node, in_width: int, width: int, n_inputs: int,
     if node.type == "batch_norm":
         return nn.BatchNorm1d(width)
     if node.type == "dropout":
-        return nn.Dropout(p["p"])
+        return SeededDropout(p["p"])
     return None

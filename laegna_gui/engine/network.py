@@ -33,6 +33,15 @@ class GraphNetwork(nn.Module):
             if layer is not None:
                 self.layers[_slot(node_id)] = layer
         self.output_id = next(n for n in self.order if self.kinds[n] == "output")
+        self._dropouts = [self.layer(n) for n in self.order if self.kinds[n] == "dropout"]
+        for salt, node_id in enumerate(self.order):
+            if self.kinds[node_id] == "dropout":
+                self.layer(node_id).seed, self.layer(node_id).salt = seed, salt
+
+    def set_step(self, step: int) -> None:
+        """The training step whose dropout masks the next forward pass draws."""
+        for layer in self._dropouts:
+            layer.step = step
 
     def forward(self, x: torch.Tensor, keep: bool = False):
         outputs: dict[str, torch.Tensor] = {}

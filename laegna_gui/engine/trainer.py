@@ -1,8 +1,16 @@
-"""Training a graph network: one exact iteration at a time, or many as fast as possible."""
+"""Training a graph network: one exact iteration at a time, or many as fast as possible.
+
+Two engines train the same numbers: the compiled one (numba kernels over flat buffers, see
+engine/compiled/) and torch (the reference, and faster for very wide layers). Both read and
+write the same memory (`FlatState`), draw the same batches (`BatchSchedule`) and the same
+dropout masks, so the choice between them (`engine_name`) can change between any two
+iterations without a trace in the results.
+"""
 
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import torch
@@ -14,7 +22,13 @@ from laegna_gui.core.project import Project
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.core.validate import analyse, check_loss, final_activation
 from laegna_gui.engine import configure_torch
-from laegna_gui.engine import fast_path
+from laegna_gui.engine.batches import BatchSchedule
+from laegna_gui.engine.compiled import choice
+from laegna_gui.engine.compiled.engine import FAILURE, OK, BAD_WEIGHTS, CompiledEngine, numba_error
+from laegna_gui.engine.compiled.engine import warm_up as warm_up_kernels
+from laegna_gui.engine.compiled.flat import FlatGuard, FlatState
+from laegna_gui.engine.compiled.losses import loss_kind
+from laegna_gui.engine.compiled.updates import OPTIMIZERS
 from laegna_gui.engine.network import GraphNetwork, frozen_numpy
 from laegna_gui.engine.objective import Objective
 from laegna_gui.engine.optimizers import make_optimizer, update_hyperparameters
@@ -28,72 +42,83 @@ from laegna_gui.engine.probes import (
     plane_extent,
 )
 from laegna_gui.engine.snapshot import Metrics, Snapshot, StepReport
-from laegna_gui.engine.weight_guard import WeightGuard
+
+COMPILED, TORCH = "compiled (numba)", "torch"
+MEASURE_SECONDS = 0.04  # per engine, when the cost model cannot tell which is faster
 
 
 class Trainer:
-    """Owns a torch model, its optimizer and the data. Not thread-safe: one owner only."""
+    """Owns the model, its optimizer state and the data. Not thread-safe: one owner only."""
 
     def __init__(self, project: Project, dataset: Dataset | None = None,
                  keep: dict[str, np.ndarray] | None = None) -> None:
         """`keep`: weights from an earlier version of the network; those whose name and
         shape still fit (unchanged layers) are kept, the rest start fresh."""
         configure_torch()
-        torch.manual_seed(project.seed)  # dropout masks draw from torch's global generator
         self.graph = project.graph.copy()
         self.seed = project.seed
         self.data = dataset or make_dataset(project.dataset, project.seed)
         self.analysis = analyse(self.graph, self.data.spec, project.training.loss)
         check_memory(self.analysis, len(self.data.x_train) + len(self.data.x_test), project.training)
         self._has_batch_norm = bool(self.graph.nodes_of_type("batch_norm"))
+        self._has_dropout = bool(self.graph.nodes_of_type("dropout"))
         self._check_batch_norm(project.training)
         self.network = GraphNetwork(self.graph, self.analysis, self.data.spec, project.seed)
         if project.weights is not None:
             self.network.load_weights(project.weights)
         if keep:
             self.network.load_weights(_unchanged_layers(keep, self.network.named_state()))
+        # every parameter, gradient, statistic and optimizer state in flat buffers both engines use
+        self.flat = FlatState(self.network)
+        self.guard = FlatGuard(self.flat)
         self.x_train = torch.as_tensor(self.data.x_train)
         self.x_test = torch.as_tensor(self.data.x_test)
         self.settings = project.training
         self._set_objective(project.training.loss)
-        self._optimizer: torch.optim.Optimizer | None = None  # made on first use (see `optimizer`)
-        # Parameters and batch-norm running statistics: a failed step must undo both.
-        self.guard = WeightGuard(list(self.network.named_state().values()))
-        self._batch_rng = torch.Generator().manual_seed(project.seed)
+        self._optimizer: torch.optim.Optimizer | None = None  # torch's, made when torch first trains
+        self.schedule = BatchSchedule(len(self.x_train), self.seed, self._has_batch_norm)
         self.step_count = 0
-        self.epoch = 0
-        self._order = torch.randperm(len(self.x_train), generator=self._batch_rng)
-        self._cursor = 0
         self._dataset_settings = project.dataset
         self.extent = plane_extent(np.concatenate([self.data.x_train, self.data.x_test]))
         self._relu_nodes = [n for n in self.analysis.order if self.graph.node(n).type == "activation"
                             and self.graph.node(n).params["function"] in ("relu", "leaky_relu")]
-        # the compiled loop for run()/run_epochs(); set use_fast_path = False to force torch
-        self.use_fast_path = True
-        self._fast_structure: str | None = None  # graph-only reason, computed once
-        self._fast_checked: tuple | None = None  # (settings, y_train) the reason was computed for
-        self._fast_settings_reason = ""
-        self._fast_model: fast_path.FastModel | None = None
+        # "auto" lets the cost model (and, where unsure, a measurement) choose; tests force one
+        self.engine_choice = "auto"
+        self._measured: str | None = None  # the engine a measurement found faster
+        self._compiled: CompiledEngine | None = None
+        self._config: tuple | None = None  # (settings, objective, float64 array for the kernels)
+
+    @property
+    def epoch(self) -> int:
+        return self.schedule.epoch
+
+    @epoch.setter
+    def epoch(self, value: int) -> None:
+        self.schedule.epoch = value
 
     @property
     def optimizer(self) -> torch.optim.Optimizer:
-        """Made on first use: torch's first optimizer imports torch._dynamo (over a second),
-        which the first snapshot — and the compiled fast path — never need."""
+        """torch's optimizer, made on first use (its first import costs over a second) with
+        the flat buffers as its state, so it continues what the compiled engine did."""
         if self._optimizer is None:
             self._optimizer = make_optimizer(self.network.parameters(), self.settings)
+            self.flat.bind_optimizer(self._optimizer, self.settings.optimizer)
         return self._optimizer
 
-    @optimizer.setter
-    def optimizer(self, optimizer: torch.optim.Optimizer) -> None:
-        self._optimizer = optimizer
+    def _fresh_optimizer(self) -> None:
+        """Forget the optimizer's state (a new optimizer kind, or after diverged weights)."""
+        self.flat.reset_optimizer()
+        self._optimizer = None
 
     def warm_up(self) -> None:
-        """Pay the one-time costs before they are needed: torch's first optimizer and, when
-        this network can use it, loading the compiled fast path."""
-        self.optimizer  # noqa: B018
-        if self._fast_enabled():
-            fast_path.warm_up()
-
+        """Pay the one-time costs before they are needed: loading the compiled kernels and,
+        where the cost model cannot tell which engine is faster here, timing both."""
+        if self._compiled_possible():
+            warm_up_kernels()
+            if self.engine_choice == "auto" and self._measured is None and not self._estimate().sure:
+                self._measured = self._measure_engines()
+        if self.engine_name == TORCH:
+            self.optimizer  # noqa: B018
 
     # --- settings ------------------------------------------------------------
     def _check_batch_norm(self, s: TrainingSettings) -> None:
@@ -116,9 +141,11 @@ class Trainer:
         if settings.loss != old.loss:
             self._set_objective(settings.loss)
         if settings.optimizer != old.optimizer:
-            self.optimizer = make_optimizer(self.network.parameters(), settings)
+            self._fresh_optimizer()
         elif self._optimizer is not None:
             update_hyperparameters(self._optimizer, settings)
+        if settings.batch_size != old.batch_size:
+            self._measured = None  # the faster engine may differ at another batch size
 
     # --- batches -------------------------------------------------------------
     @property
@@ -127,24 +154,14 @@ class Trainer:
         return n if self.settings.batch_size <= 0 else min(self.settings.batch_size, n)
 
     def next_batch(self) -> torch.Tensor:
-        """Indices of the next mini-batch. An epoch ends when the shuffled order runs out
-        (or, with batch norm, when only one point would be left for a last batch)."""
-        n = len(self.x_train)
-        if self._cursor >= n:
-            self._order = torch.randperm(n, generator=self._batch_rng)
-            self._cursor = 0
-        batch = self._order[self._cursor:self._cursor + self.batch_size]
-        self._cursor += len(batch)
-        if self._cursor >= n or (self._has_batch_norm and n - self._cursor < 2):
-            self._cursor = n
-            self.epoch += 1
-        return batch
+        """Indices of the next mini-batch (see BatchSchedule)."""
+        return torch.from_numpy(self.schedule.next(self.batch_size))
 
     @property
     def steps_per_epoch(self) -> int:
-        return math.ceil(len(self.x_train) / self.batch_size)
+        return self.schedule.steps_per_epoch(self.batch_size)
 
-    # --- one iteration -------------------------------------------------------
+    # --- the torch engine: one iteration ------------------------------------------
     def _penalty(self) -> torch.Tensor | float:
         s = self.settings
         if s.regularization == "none" or s.reg_rate == 0:
@@ -156,39 +173,42 @@ class Trainer:
         return s.reg_rate * 0.5 * sum((w * w).sum() for w in weights)
 
     def _iteration(self, batch: torch.Tensor) -> tuple[float, float]:
-        """Forward, loss, backward, clip, update. Returns (data loss, gradient norm).
+        """Forward, loss, backward, clip, update with torch. Returns (data loss, gradient norm).
 
         A non-finite loss or gradient stops before the update; non-finite weights after
         it are rolled back. Either way TrainingDiverged is raised and the weights stay
         those from before this step."""
-        self.network.train()
+        if not self.network.training:
+            self.network.train()
+        if self._has_dropout:
+            self.network.set_step(self.step_count)
         self.guard.save()  # before the forward pass, which updates batch-norm statistics
-        self.optimizer.zero_grad(set_to_none=False)
+        self.flat.grads[:] = 0  # the parameters' .grad are views of it
         data_loss = self.objective(self.network(self.x_train[batch]), self.y_train[batch])
         loss_value = data_loss.item()
         if not math.isfinite(loss_value):
-            self.guard.restore()
-            raise TrainingDiverged(self._diverged_message("loss"))
+            self._failed("loss")
         (data_loss + self._penalty()).backward()
         norm = self._gradient_norm()
         if not math.isfinite(norm):
-            self.guard.restore()
-            raise TrainingDiverged(self._diverged_message("gradient"))
+            self._failed("gradient")
         if self.settings.clip:
             torch.nn.utils.clip_grad_norm_(self.network.parameters(), self.settings.clip_norm)
         self.optimizer.step()
         if not self.guard.finite():
-            self.guard.restore()
-            self.optimizer = make_optimizer(self.network.parameters(), self.settings)
-            raise TrainingDiverged(self._diverged_message("weights"))
+            self._failed("weights")
         self.step_count += 1
         return loss_value, norm
 
+    def _failed(self, what: str):
+        self.guard.restore()
+        if what == "weights":
+            self._fresh_optimizer()
+        raise TrainingDiverged(self._diverged_message(what))
+
     def _gradient_norm(self) -> float:
-        grads = [p.grad for p in self.network.parameters() if p.grad is not None]
-        if not grads:
-            return 0.0
-        return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))).item()
+        grads = self.flat.grads
+        return math.sqrt(float(np.dot(grads, grads.astype(np.float64)))) if grads.size else 0.0
 
     def _diverged_message(self, what: str) -> str:
         return (f"training diverged at step {self.step_count + 1}: the {what} became NaN or infinite. "
@@ -196,12 +216,16 @@ class Trainer:
                 f"(now {self.settings.learning_rate:g}) or turn on gradient clipping, and press "
                 f"Reset if the next steps still diverge.")
 
+    # --- iterations, on whichever engine runs ---------------------------------------
     def step(self) -> StepReport:
         """Exactly one optimizer iteration on one mini-batch, with everything it did."""
         batch = self.next_batch()
         before = self.network.weights()
         loss_before = self.batch_loss(batch)
-        _, norm = self._iteration(batch)
+        if self._compiled_enabled():
+            norm = self._compiled_step(batch.numpy())
+        else:
+            _, norm = self._iteration(batch)
         gradients = {k: frozen_numpy(p.grad) for k, p in self.network.named_trainables().items()
                      if p.grad is not None}
         after = self.network.weights()
@@ -211,13 +235,10 @@ class Trainer:
                           self.settings.clip and norm > self.settings.clip_norm)
 
     def run(self, n: int) -> float:
-        """`n` iterations as fast as possible; returns the last mini-batch loss.
-
-        Uses the compiled fast path when the network and settings allow it (see
-        `engine_name` / `fast_reason`); it gives the same numbers as the torch loop.
-        Either way p.grad holds the gradients of the last iteration afterwards."""
-        if n > 0 and self._fast_enabled():
-            return self._run_fast(n)
+        """`n` iterations as fast as possible; returns the last mini-batch loss. Either
+        engine leaves p.grad holding the gradients of the last iteration."""
+        if n > 0 and self._compiled_enabled():
+            return self._compiled_run(n)
         loss = math.nan
         for _ in range(n):
             loss, _ = self._iteration(self.next_batch())
@@ -225,48 +246,116 @@ class Trainer:
 
     def run_epochs(self, n: int = 1) -> float:
         """Iterate until `n` more epochs have completed (the first may be partly done)."""
-        target = self.epoch + n
-        if n > 0 and self._fast_enabled():  # no batch norm here, so every epoch has the same steps
-            size, count = self.batch_size, len(self.x_train)
-            left = -(-(count - self._cursor) // size) if self._cursor < count else self.steps_per_epoch
-            return self._run_fast(left + (n - 1) * self.steps_per_epoch)
-        loss = math.nan
-        while self.epoch < target:
-            loss, _ = self._iteration(self.next_batch())
-        return loss
+        if n <= 0:
+            return math.nan
+        size = self.batch_size
+        steps = self.schedule.steps_to_epoch_end(size) + (n - 1) * self.schedule.steps_per_epoch(size)
+        return self.run(steps)
 
-    # --- the compiled fast path ----------------------------------------------------
-    @property
-    def fast_reason(self) -> str:
-        """'' when run() can use the compiled loop, else why not."""
-        if self._fast_structure is None:
-            self._fast_structure = fast_path.structure_reason(self)
-        if self._fast_structure:
-            return self._fast_structure
-        key = (self.settings, self.y_train)
-        if self._fast_checked is None or self._fast_checked[0] is not key[0] or self._fast_checked[1] is not key[1]:
-            self._fast_settings_reason = fast_path.settings_reason(self)
-            self._fast_checked = key
-        return self._fast_settings_reason
-
+    # --- the compiled engine ---------------------------------------------------------
     @property
     def engine_name(self) -> str:
-        return "fast (numba)" if self.use_fast_path and not self.fast_reason else "torch"
+        """The engine the next iterations run on: COMPILED or TORCH."""
+        return COMPILED if self._compiled_enabled() else TORCH
 
-    def _fast_enabled(self) -> bool:
-        # a next_batch replaced on the instance (to watch or steer batches) is honoured by torch only
-        return self.use_fast_path and "next_batch" not in self.__dict__ and not self.fast_reason
+    @property
+    def engine_reason(self) -> str:
+        """Why this engine: a short sentence for the status bar and `bench`."""
+        if self.engine_choice != "auto":
+            return f"{self.engine_choice} was chosen"
+        error = self._compiled_error()
+        if error:
+            return error
+        if self._measured is not None:
+            return f"{self._measured} measured faster for this network"
+        faster = COMPILED if self._estimate().compiled_faster else TORCH
+        return f"{faster} is modelled faster for this network"
 
-    def _run_fast(self, n: int) -> float:
-        if self._fast_model is None or not self._fast_model.still_valid():
-            self._fast_model = fast_path.FastModel(self)
-        self.network.train()
-        _, loss, status = fast_path.run_fast(self, self._fast_model, n)
-        if status == fast_path.BAD_WEIGHTS:
-            self.optimizer = make_optimizer(self.network.parameters(), self.settings)
-        if status != fast_path.OK:
-            raise TrainingDiverged(self._diverged_message(fast_path.FAILURE[status]))
+    def _compiled_error(self) -> str:
+        if "next_batch" in self.__dict__:  # replaced on the instance to watch or steer batches
+            return "batches are steered by hand, which only the torch engine follows"
+        return numba_error()
+
+    def _compiled_possible(self) -> bool:
+        return self.engine_choice != "torch" and not self._compiled_error()
+
+    def _compiled_enabled(self) -> bool:
+        if not self._compiled_possible():
+            return False
+        if self.engine_choice == "compiled":
+            return True
+        if self._measured is not None:
+            return self._measured == COMPILED
+        return self._estimate().compiled_faster
+
+    def _estimate(self) -> choice.Estimate:
+        return choice.estimate(self.graph, self.analysis.order, self.analysis.widths, self.batch_size,
+                               self.flat.params.size)
+
+    def _engine(self) -> CompiledEngine:
+        if self._compiled is None or not self.flat.still_bound():
+            self._compiled = CompiledEngine(self)
+        return self._compiled
+
+    def _kernel_config(self) -> np.ndarray:
+        s, o = self.settings, self.objective
+        if self._config is None or self._config[0] is not s or self._config[1] is not o:
+            momentum = s.momentum
+            if s.optimizer == "rmsprop":
+                momentum = s.momentum if s.momentum > 0 else 0.99  # its averaging constant
+            regular = {"none": 0, "l1": 1, "l2": 2}[s.regularization] if s.reg_rate != 0 else 0
+            config = np.array([loss_kind(o), OPTIMIZERS[s.optimizer], s.learning_rate, momentum, regular,
+                               s.reg_rate, float(s.clip), s.clip_norm], dtype=np.float64)
+            self._config = (s, o, config)
+        return self._config[2]
+
+    def _compiled_run(self, n: int) -> float:
+        state = self.schedule.state(self.step_count, self.batch_size)
+        _, loss, status = self._engine().run(self, n, self._kernel_config(), state)
+        self.schedule.take_state(state)
+        self.step_count = int(state[2])
+        self._check(status)
         return loss
+
+    def _compiled_step(self, batch: np.ndarray) -> float:
+        status, norm = self._engine().step(self, batch, self._kernel_config(), self.seed, self.step_count)
+        if status == OK:
+            self.step_count += 1
+        self._check(status)
+        return norm
+
+    def _check(self, status: int) -> None:
+        if status == BAD_WEIGHTS:
+            self._fresh_optimizer()
+        if status != OK:
+            raise TrainingDiverged(self._diverged_message(FAILURE[status]))
+
+    def _measure_engines(self) -> str:
+        """Time a few iterations on each engine, then put everything back as it was."""
+        saved = (self.flat.rows.copy(), self.flat.stats.copy(), self.flat.steps.copy(),
+                 self.flat.mu_products.copy(), self.schedule.epoch, self.schedule.cursor,
+                 self.schedule.order.copy(), self.step_count)
+        times = {}
+        try:
+            for name in (COMPILED, TORCH):
+                self.engine_choice = "compiled" if name == COMPILED else "torch"
+                self.run(2)  # the first iterations pay one-time costs
+                start, steps = time.perf_counter(), 0
+                while time.perf_counter() - start < MEASURE_SECONDS:
+                    self.run(4)
+                    steps += 4
+                times[name] = (time.perf_counter() - start) / steps
+        except TrainingDiverged:
+            times = {}
+        finally:
+            self.engine_choice = "auto"
+            rows, stats, steps, mus, epoch, cursor, order, count = saved
+            self.flat.rows[:], self.flat.stats[:], self.flat.steps[:], self.flat.mu_products[:] = rows, stats, steps, mus
+            self.schedule.epoch, self.schedule.cursor, self.step_count = epoch, cursor, count
+            self.schedule.order[:] = order
+        if not times:
+            return COMPILED if self._estimate().compiled_faster else TORCH
+        return min(times, key=times.get)
 
     # --- evaluation ----------------------------------------------------------
     @torch.no_grad()

@@ -10,7 +10,6 @@ import torch
 from laegna_gui.core.presets import load_preset
 from laegna_gui.engine.objective import Objective
 from laegna_gui.engine.trainer import Trainer
-from laegna_gui.engine.weight_guard import WeightGuard
 
 
 def test_bce_on_a_nan_output_gives_a_nan_loss_not_an_exception():
@@ -28,10 +27,15 @@ def test_bce_stays_finite_when_a_sigmoid_saturates():
 
 
 def test_huge_but_finite_weights_are_not_mistaken_for_divergence():
-    params = [torch.full((4,), 3e38), torch.full((2,), 3e38)]
-    assert WeightGuard(params).finite()
-    params[1][0] = float("inf")
-    assert not WeightGuard(params).finite()
+    trainer = Trainer(load_preset("xor"))
+    weights = trainer.network.named_trainables()
+    with torch.no_grad():
+        for p in weights.values():
+            p.fill_(3e38)
+    assert trainer.guard.finite()
+    with torch.no_grad():
+        weights["dense2.bias"][0] = float("inf")  # written through to the flat buffer
+    assert not trainer.guard.finite()
 
 
 def test_dropout_runs_are_reproducible_from_the_seed():

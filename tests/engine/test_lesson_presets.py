@@ -51,7 +51,7 @@ def test_dying_relu_a_high_rate_kills_the_units_a_lower_one_keeps_them():
     for node in ("activation1", "activation2"):
         leaky.graph.set_params(node, {"function": "leaky_relu", "slope": 0.1})
     recovered = Trainer(leaky)
-    recovered.run(1000)
+    recovered.run(3000)  # at rate 3 it wanders for a while (the batch order decides how long)
     assert recovered.evaluate().test_accuracy >= 0.9
 
 
@@ -80,17 +80,17 @@ def test_vanishing_the_first_layer_gets_almost_no_gradient():
     assert trainer.evaluate().test_accuracy < 0.6  # 300 steps and still a coin toss
 
 
-def test_vanishing_relu_in_the_hidden_layers_learns():
+def test_vanishing_leaky_relu_in_the_hidden_layers_learns():
     project = load_preset("vanishing").copy()
     hidden = [n for n in project.graph.topological_order()
               if project.graph.node(n).type == "activation"][:-1]
     assert len(hidden) == 8
     for node in hidden:
-        project.graph.set_params(node, {"function": "relu"})
+        project.graph.set_params(node, {"function": "leaky_relu", "slope": 0.1})
     trainer = Trainer(project)
     report = trainer.step()
     assert not trainer.probes(report.gradients).gradient_warning
-    trainer.run(1999)
+    trainer.run(1499)
     assert trainer.evaluate().test_accuracy >= 0.9
 
 
@@ -113,9 +113,9 @@ def test_exploding_diverges_without_clipping_and_trains_with_it():
         norms.append(report.gradient_norm)
         assert math.isfinite(report.loss_after)
     assert max(norms) < EXPLODING_NORM and any(r > 1.0 for r in norms)  # clipping does work
-    loss = clipped.run(980)
+    loss = clipped.run(1480)
     metrics = clipped.evaluate()
-    assert math.isfinite(loss) and clipped.step_count == 1000
+    assert math.isfinite(loss) and clipped.step_count == 1500
     assert metrics.test_loss < 0.02, metrics  # the sine preset's own bar for a fit
 
 

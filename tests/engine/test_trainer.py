@@ -192,9 +192,13 @@ def test_batch_norm_and_dropout_train_and_evaluate_deterministically(builders, b
     assert first == second and first.train_loss < start
     grid = np.random.default_rng(0).uniform(-1, 2, (50, 2))
     assert np.array_equal(trainer.predict(grid), trainer.predict(grid))
-    trainer.network.train()  # dropout really is active while training
+    trainer.network.train()  # dropout really is active while training, a new mask each step
     x = torch.as_tensor(grid, dtype=torch.float32)
-    assert not torch.equal(trainer.network(x), trainer.network(x))
+    trainer.network.set_step(7)
+    seventh = trainer.network(x)
+    assert torch.equal(seventh, trainer.network(x)) and not torch.equal(seventh, torch.as_tensor(trainer.predict(grid)))
+    trainer.network.set_step(8)
+    assert not torch.equal(seventh, trainer.network(x))
 
 
 def test_batch_norm_refuses_single_point_batches(builders, bn_dropout_graph):
