@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QV
 from laegna_gui.core.datasets import Dataset
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui import style
+from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range
 from laegna_gui.ui.training.views.plotting import (
     BACKGROUND_LIGHTEN,
     POINT_OUTLINE,
@@ -68,14 +69,14 @@ class BoundaryView(QWidget):
         self._extent: tuple[float, ...] | None = None
         self._lut = diverging_lut(lightened=BACKGROUND_LIGHTEN)
         self._build()
-        self.show_test.toggled.connect(self.test_points.setVisible)
+        self.show_test.toggled.connect(self._show_test)
         self.discretize.toggled.connect(lambda _on: self._draw())
 
     def sizeHint(self) -> QSize:  # noqa: N802 — Qt override: made for a dock about 300 px tall
         return QSize(VIEW_WIDTH, VIEW_HEIGHT)
 
     def _build(self) -> None:
-        self.plot = style_plot(pg.PlotWidget(), "boundaryPlot", TIPS["plot"])
+        self.plot = style_plot(follow_plot(steps=False), "boundaryPlot", TIPS["plot"])
         self.image = pg.ImageItem(axisOrder="row-major")
         self.curve = pg.PlotDataItem(pen=pg.mkPen(style.NEGATIVE, width=3), antialias=True)
         self.train_points = pg.ScatterPlotItem(size=6)
@@ -125,6 +126,7 @@ class BoundaryView(QWidget):
         pos, colors = self._points(data.x_test, data.y_test, scale)
         self.test_points.setData(pos=pos, pen=[pg.mkPen(c, width=2) for c in colors], brush=pg.mkBrush(RING_FILL))
         self.plot.enableAutoRange()
+        self._follow_curve()
 
     def _points(self, x: np.ndarray, y: np.ndarray, scale: float) -> tuple[np.ndarray, list]:
         x, y = x[:MAX_POINTS], y[:MAX_POINTS]
@@ -140,6 +142,11 @@ class BoundaryView(QWidget):
 
     def _set_mode(self, mode: str) -> None:
         self.mode = mode
+        vb = self.plot.getPlotItem().vb
+        if mode == "curve":
+            vb.forget_range()
+        else:  # the plane shows the probes' extent, once known
+            vb.follow_items()
         self.pages.setCurrentWidget(self.message if mode == "none" else self.plot)
         self.plot.setAspectLocked(mode == "plane")
         self.plot.setToolTip(TIPS["curve" if mode == "curve" else "plot"])
@@ -149,6 +156,21 @@ class BoundaryView(QWidget):
         self.show_test.setVisible(mode != "none")
         if self.data is not None and mode == "none":
             self.message.setText(NO_PLANE.format(n=self.data.x_train.shape[1]))
+
+    def _show_test(self, on: bool) -> None:
+        self.test_points.setVisible(on)
+        self._follow_curve()
+
+    def _follow_curve(self) -> None:
+        """A 1-D plot's range follows the dots and the fitted curve in steps: the curve moves on
+        every snapshot, the range only when the curve leaves it; a diverging network's absurd
+        outputs are left out of it."""
+        if self.mode != "curve":
+            return
+        shown = [item for item in (self.train_points, self.test_points, self.curve) if item.isVisible()]
+        xs, ys = zip(*(item.getData() for item in shown))
+        dots = self.train_points.getData()[1]  # the curve's 200 values must not outvote the data
+        self.plot.getPlotItem().vb.follow_data(plot_range(*xs), plot_range(*ys, bulk=(dots,)))
 
     @property
     def _classifies(self) -> bool:
@@ -172,6 +194,7 @@ class BoundaryView(QWidget):
         if self.mode == "curve":
             self.curve.setData(probes.curve_x, np.asarray(probes.curve_y).reshape(len(probes.curve_x), -1)[:, 0])
             self.curve.setVisible(True)
+            self._follow_curve()
             return
         self._draw_image(np.asarray(probes.boundary))
         x0, x1, y0, y1 = probes.extent

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from laegna_gui.core.history import History
 from laegna_gui.ui import style
-from laegna_gui.ui.training.views.growing_plot import finite_range, follow_plot, step_range
+from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range, step_range
 from laegna_gui.ui.training.views.live_text import LiveText
 from laegna_gui.ui.training.views.plotting import (
     VIEW_HEIGHT,
@@ -147,15 +147,15 @@ class CurvesView(QWidget):
         self._seen = seen  # only now is all of it drawn
 
     def _follow_data(self, loss: bool = True, accuracy: bool = True) -> None:
-        """Tell the plots where their data lie, so their ranges follow it in this update."""
+        """Tell the plots where their data lie, so their ranges follow it (in steps) in this update."""
         columns, log = self._columns, self.log_scale.isChecked()
         steps = step_range(columns["step"]) if columns else None
         if loss:
-            bounds = finite_range(columns["train_loss"], columns["test_loss"], log=log) if columns else None
-            self.loss_plot.getPlotItem().vb.set_data_bounds(steps, bounds)
+            bounds = plot_range(columns["train_loss"], columns["test_loss"], log=log) if columns else None
+            self.loss_plot.getPlotItem().vb.follow_data(steps, bounds, log=log)
         if accuracy:
-            bounds = finite_range(columns["train_accuracy"], columns["test_accuracy"]) if columns else None
-            self.accuracy_plot.getPlotItem().vb.set_data_bounds(steps, bounds)
+            bounds = plot_range(columns["train_accuracy"], columns["test_accuracy"]) if columns else None
+            self.accuracy_plot.getPlotItem().vb.follow_data(steps, bounds)
 
     def _set_log_scale(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from laegna_gui.core.history import History
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui import style
-from laegna_gui.ui.training.views.growing_plot import finite_range, follow_plot, step_range
+from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range, step_range
 from laegna_gui.ui.training.views.plotting import (
     VIEW_HEIGHT,
     VIEW_WIDTH,
@@ -49,7 +49,7 @@ class SeriesPlot:
             self._rebuild(list(series))
         for curve, column in zip(self.curves.values(), series.values()):
             curve.setData(steps, column)
-        self.plot.getPlotItem().vb.set_data_bounds(step_range(steps), finite_range(*series.values(), log=log))
+        self.plot.getPlotItem().vb.follow_data(step_range(steps), plot_range(*series.values(), log=log), log=log)
 
     def _rebuild(self, names: list[str]) -> None:
         for curve in self.curves.values():
