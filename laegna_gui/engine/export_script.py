@@ -19,7 +19,7 @@ from laegna_gui.core.validate import final_activation
 from laegna_gui.engine.objective import Objective
 from laegna_gui.engine.script_data import Section, data_section, one_line
 from laegna_gui.engine.script_network import NetworkWriter
-from laegna_gui.engine.script_training import training_section
+from laegna_gui.engine.script_training import random_numbers_code, training_section
 
 MAX_STEPS = 10_000_000
 
@@ -33,11 +33,12 @@ The last line printed is JSON: test_loss, test_accuracy, train_loss, train_accur
 accuracies are null for regression) and steps (the steps this run trained).
 
 It reproduces Laegna's numbers: the data come from numpy's generator seeded with SEED, the
-initial weights from torch generators seeded with SEED, and the mini-batches from a shuffle
-seeded with SEED, in the same order as in the app. Where the numbers can still differ:
-Laegna trains plain dense chains with plain SGD in a compiled loop that agrees with torch
-up to float32 rounding; and a run that started from weights stored in a project, changed
-its settings midway or had weights edited by hand took a path this script does not replay.
+initial weights from a torch generator seeded with SEED, and the batch order and dropout
+masks from the app's own SplitMix64 functions (written out below), keyed by SEED and the
+epoch or step. Where the numbers can still differ: Laegna may train in a compiled loop of
+its own that agrees with torch up to float32 rounding; and a run that started from weights
+stored in a project, changed its settings midway or had weights edited by hand took a path
+this script does not replay.
 """
 
 import argparse
@@ -62,8 +63,6 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(1)  # these tensors are tiny: one thread is fastest
     x_train, y_train, x_test, y_test = (torch.as_tensor(a) for a in make_data())
-    # nn.Linear's default initialisation and dropout masks draw from torch's global generator
-    torch.manual_seed(SEED)
     model = Network()
     steps = 0
     if args.weights:
@@ -106,9 +105,10 @@ def pytorch_script(project: Project, steps: int, filename: str = "network.py") -
         raise LaegnaError(f"steps must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r}")
     parts = ScriptParts(project)
     data = data_section(project.dataset)
+    has_dropout = parts.network.has_dropout()
     training = training_section(project.training, parts.objective, len(parts.data.x_train),
-                                parts.network.dense_weights(), parts.has_batch_norm)
-    body = data.code + parts.network.code() + training.code
+                                parts.network.dense_weights(), parts.has_batch_norm, has_dropout)
+    body = data.code + random_numbers_code(has_dropout) + parts.network.code() + training.code
     return (_header(project, steps, one_line(filename), uses_functional="F." in body)
             + _constants("# the data", data) + _constants("# training", training)
             + body + _MAIN)

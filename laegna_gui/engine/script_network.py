@@ -1,9 +1,10 @@
 """The network part of an exported PyTorch script: a plain `nn.Module` for a Laegna graph.
 
 The module creates its layers in the graph's topological order, as `GraphNetwork` does, so
-`torch.manual_seed(SEED)` before `Network()` leaves torch's global generator (which
-nn.Linear's own initialisation and dropout masks use) in the same state as in Laegna, and
-the seeded generator draws the initial weights in the same order.
+the generator seeded with SEED draws the initial weights in the same order as in Laegna.
+Dropout layers are the script's own `Dropout` (engine/layers.py SeededDropout): their masks
+come from `dropout_keep` (see script_training.random_numbers_code) for the layer's place in
+that order and the training step, not from torch's global generator.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _SCRIPT_NAMES = {
     "x", "self", "seed", "generator", "np", "torch", "nn", "F", "math", "json", "argparse",
     "make_points", "hidden_affine", "split", "make_data", "StepFunction", "input_features", "Network",
     "encode", "loss_fn", "predict", "batches", "penalty", "train", "evaluate", "main",
+    "splitmix64", "epoch_order", "dropout_keep", "Dropout",
 }
 _RESERVED = set(keyword.kwlist) | set(dir(builtins)) | set(dir(nn.Module)) | {"training"} | _SCRIPT_NAMES
 _FEATURES = {"x1": "x1", "x2": "x2", "x1^2": "x1 ** 2", "x2^2": "x2 ** 2", "x1*x2": "x1 * x2",
@@ -50,6 +52,27 @@ class StepFunction(torch.autograd.Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad * (x.abs() <= 1).to(grad.dtype)
+'''
+
+
+DROPOUT = '''
+
+class Dropout(nn.Module):
+    """Dropout as the app does it: while training, each value is dropped with probability
+    p and the kept ones are scaled by 1/(1 - p). dropout_keep picks the dropped values from
+    the seed, the layer's place in the network (`salt`) and the training step (set by
+    train() before each iteration), so they are the ones the app drops."""
+
+    def __init__(self, p, seed, salt):
+        super().__init__()
+        self.p, self.seed, self.salt, self.step = p, seed, salt, 0
+
+    def forward(self, x):
+        if not self.training or self.p == 0:
+            return x  # evaluating (or p = 0): every value passes, unscaled
+        keep = dropout_keep(self.seed, self.step, self.salt, x.shape[0], x.shape[1], self.p)
+        scale = torch.tensor(1 / (1 - self.p), dtype=torch.float32)
+        return x * (torch.from_numpy(keep).to(torch.float32) * scale)
 '''
 
 
@@ -105,6 +128,8 @@ class NetworkWriter:
         if any(self.graph.node(n).params.get("function") == "step" for n in self.order
                if self.kinds[n] == "activation"):
             parts.append(STEP_FUNCTION)
+        if self.has_dropout():
+            parts.append(DROPOUT)
         if self._features():
             parts.append(self._input_features())
         parts.append(self._class())
@@ -155,7 +180,8 @@ class NetworkWriter:
             elif node.type == "batch_norm":
                 lines.append(f"self.{name} = nn.BatchNorm1d({self.analysis.widths[node_id]})")
             elif node.type == "dropout":
-                lines.append(f"self.{name} = nn.Dropout({node.params['p']!r})")
+                salt = self.order.index(node_id)  # the layer's place in the order tells its masks apart
+                lines.append(f"self.{name} = Dropout({float(node.params['p'])!r}, seed, salt={salt})")
         return lines
 
     def _initial_weights(self) -> list[str]:
@@ -214,6 +240,9 @@ class NetworkWriter:
                 continue
             keys.update({f"{node_id}.{s}": f"{name}.{s}" for s in suffixes})
         return keys
+
+    def has_dropout(self) -> bool:
+        return any(self.kinds[n] == "dropout" for n in self.order)
 
     def dense_weights(self) -> list[str]:
         """`model.<name>.weight` of every dense layer (what L1/L2 regularization penalises)."""

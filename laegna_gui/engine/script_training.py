@@ -2,7 +2,9 @@
 
 Mirrors engine/objective.py, engine/optimizers.py and Trainer._iteration/next_batch: the same
 target encoding, the same loss expression, the same optimizer arguments, the same penalty
-and clipping, and mini-batches drawn from a shuffle seeded with SEED in Laegna's order.
+and clipping, and mini-batches in Laegna's order. `random_numbers_code` writes plain-numpy
+copies of engine/compiled/schedule.py (SplitMix64, the epoch shuffle, the dropout masks),
+so the script draws exactly the app's batches and dropped values.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ _OPTIMIZER_NAMES = {"sgd": "plain SGD", "momentum": "SGD with momentum", "nester
 
 
 def training_section(s: TrainingSettings, objective: Objective, n_train: int, dense_weights: list[str],
-                     has_batch_norm: bool) -> Section:
+                     has_batch_norm: bool, has_dropout: bool = False) -> Section:
     """Constants and code for encode/loss_fn/predict, batches, penalty, train and evaluate."""
     batch = s.batch_size if 0 < s.batch_size < n_train else n_train
     constants: Constants = [
@@ -37,7 +39,7 @@ def training_section(s: TrainingSettings, objective: Objective, n_train: int, de
     if s.clip:
         constants.append(("CLIP_NORM", repr(float(s.clip_norm)), "the gradient is scaled down to at most this norm"))
     code = (_targets(objective) + _loss(objective) + _predict(objective) + _batches(has_batch_norm) + penalty
-            + _train(s, optimizer, objective, bool(penalty)) + _evaluate(objective))
+            + _train(s, optimizer, objective, bool(penalty), has_dropout) + _evaluate(objective))
     return Section(constants, code)
 
 
@@ -102,18 +104,86 @@ def _predict(o: Objective) -> str:
     return _function("predict(output)", "The class with the highest output.", "return output.argmax(dim=1)")
 
 
+def random_numbers_code(has_dropout: bool) -> str:
+    """SplitMix64 and the epoch shuffle (and the dropout masks when the network drops out):
+    the same numbers as engine/compiled/schedule.py, written for a reader."""
+    if has_dropout:
+        return _HEADING_WITH_DROPOUT + _SPLITMIX + _EPOCH_ORDER + _DROPOUT_KEEP
+    return _HEADING + _SPLITMIX + _EPOCH_ORDER
+
+
+_HEADING = '''
+
+# --- Laegna's random numbers --------------------------------------------------------
+# The batch order comes from SplitMix64 (Steele, Lea & Flood, 2014), a hash of a 64-bit
+# counter whose outputs look random. It depends only on SEED and on the epoch, so this
+# script visits the points in exactly the app's order.
+'''
+
+_HEADING_WITH_DROPOUT = '''
+
+# --- Laegna's random numbers --------------------------------------------------------
+# The batch order and the dropout masks come from SplitMix64 (Steele, Lea & Flood, 2014),
+# a hash of a 64-bit counter whose outputs look random. They depend only on SEED and on
+# the epoch or step they are for, so this script draws exactly what the app draws.
+'''
+
+_SPLITMIX = '''
+
+def splitmix64(z):
+    """One SplitMix64 output for each numpy uint64 counter in z (a number or an array).
+    uint64 arithmetic wraps around past 2**64, which is what the algorithm wants."""
+    with np.errstate(over="ignore"):  # numpy warns when a single uint64 wraps around
+        z = z + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+'''
+
+_EPOCH_ORDER = '''
+
+def epoch_order(n, seed, epoch):
+    """The order in which epoch `epoch` visits the n training points: the app's shuffle.
+    A Fisher–Yates shuffle (walk from the end, swap each place with a place at or before
+    it) whose choices come from SplitMix64, keyed by the seed and the epoch."""
+    key = splitmix64(splitmix64(np.uint64(seed % 2**64)) ^ np.uint64(epoch))
+    order = list(range(n))
+    for i in range(n - 1, 0, -1):
+        j = int(splitmix64(key ^ np.uint64(i)) % np.uint64(i + 1))  # a place from 0 to i
+        order[i], order[j] = order[j], order[i]
+    return order
+'''
+
+_DROPOUT_KEEP = '''
+
+def dropout_keep(seed, step, salt, rows, width, p):
+    """The app's dropout mask: which values of a (rows, width) batch a dropout layer keeps
+    at training step `step` (the iterations done before this one). `salt` tells the
+    layers apart. Each value gets its own SplitMix64 output, read as a number u in [0, 1);
+    the value is kept when u >= p."""
+    key = splitmix64(np.uint64((seed ^ 0xD1B54A32D192ED03) % 2**64))  # not the shuffle's key
+    key = splitmix64(splitmix64(key ^ np.uint64(step)) ^ np.uint64(salt))  # this step, this layer
+    z = splitmix64(key ^ np.arange(rows * width, dtype=np.uint64))  # one counter per value
+    u = (z >> np.uint64(11)).astype(np.float64) / 2.0**53  # the top 53 bits, as a float
+    return (u >= p).reshape(rows, width)
+'''
+
+
 def _batches(has_batch_norm: bool) -> str:
     starts = "range(0, n - 1, BATCH_SIZE)" if has_batch_norm else "range(0, n, BATCH_SIZE)"
-    note = ("\n        # batch norm needs 2 points: a last batch of one is skipped (the epoch ends)"
+    note = ("\n        # batch norm needs 2 points: when one would be left over, the epoch ends"
             if has_batch_norm else "")
     return f'''
 
-def batches(n, generator):
-    """Indices of mini-batches, forever: every epoch walks a fresh shuffle of the n points."""
+def batches(n):
+    """Indices of mini-batches, forever: epoch after epoch, the app's shuffle of the n
+    points (epoch_order) cut into consecutive batches of BATCH_SIZE."""
+    epoch = 0
     while True:
-        order = torch.randperm(n, generator=generator){note}
+        order = epoch_order(n, SEED, epoch){note}
         for start in {starts}:
-            yield order[start:start + BATCH_SIZE]
+            yield torch.tensor(order[start:start + BATCH_SIZE])
+        epoch += 1
 '''
 
 
@@ -126,20 +196,25 @@ def _penalty(kind: str, rate: str, weights: list[str]) -> str:
                      f"weights = [{listed}]\n    return {rate} * 0.5 * sum((w * w).sum() for w in weights)")
 
 
-def _train(s: TrainingSettings, optimizer: str, o: Objective, has_penalty: bool) -> str:
+def _train(s: TrainingSettings, optimizer: str, o: Objective, has_penalty: bool, has_dropout: bool) -> str:
     targets = "\n    targets = encode(y)" if o.classifies else ""  # regression compares with y as it is
     backward = "(loss + penalty(model)).backward()" if has_penalty else "loss.backward()"
     clip = "\n        torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP_NORM)" if s.clip else ""
+    dropouts = masks = ""
+    if has_dropout:
+        dropouts = "\n    dropouts = [layer for layer in model.modules() if isinstance(layer, Dropout)]"
+        masks = ("\n        for layer in dropouts:  # this step's masks: the iterations done before it"
+                 "\n            layer.step = step - 1")
     return f'''
 
 def train(model, x, y, steps):
     """`steps` iterations of {_OPTIMIZER_NAMES[s.optimizer]}, one mini-batch each."""
-    optimizer = {optimizer}{targets}
-    order = batches(len(x), torch.Generator().manual_seed(SEED))
+    optimizer = {optimizer}{targets}{dropouts}
+    order = batches(len(x))
     report_every = max(1, steps // 10)
     model.train()
     for step in range(1, steps + 1):
-        batch = next(order)
+        batch = next(order){masks}
         optimizer.zero_grad()
         loss = loss_fn(model(x[batch]), {"targets" if o.classifies else "y"}[batch])
         value = loss.item()

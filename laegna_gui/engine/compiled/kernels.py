@@ -38,8 +38,7 @@ def train_step(nodes, sources, reals, output, x, y, labels, idx, bl, flat, stats
     params, pgrads, m1, m2, out = flat[0], flat[1], flat[2], flat[3], flat[4]
     vals, grads, aux, bn, steps, mus = scratch
     saved[:] = stats
-    grads[:bl, :] = 0
-    pgrads[:] = 0
+    grads[:bl, :] = 0  # (every parameter's gradient is written by backward, none is added to)
     forward(nodes, sources, reals, x, idx, bl, params, stats, vals, aux, bn, seed, step, True)
     ocol, owidth = nodes[output, COL], nodes[output, WIDTH]
     loss = loss_and_slope(np.int64(config[LOSS]), vals, grads, ocol, owidth, y, labels, idx, bl)
