@@ -9,6 +9,10 @@ import subprocess
 import sys
 
 import pytest
+from hostile_files import make_hostile
+
+from laegna_gui.core.presets import load_preset, preset_names
+from laegna_gui.core.project_file import save_project
 
 NUMBERS = [
     f"{kind}_{suffix}" for suffix in ("4_2", "8_8_8")
@@ -16,6 +20,10 @@ NUMBERS = [
 ] + ["live_fps", "step_to_view_ms", "startup_s"]
 NON_NEGATIVE = ["gui_gap_p99_ms", "gui_gap_max_ms"]
 ENGINES = ["engine_4_2", "engine_8_8_8", "engine"]
+ROW_NUMBERS = ["examples_per_s", "torch_loop_examples_per_s", "speedup_vs_torch", "live_examples_per_s",
+               "live_epochs_per_s", "live_fps", "gui_gap_p99_ms", "gui_gap_max_ms", "live_fraction",
+               "max_width", "parameters", "batch_size", "diverged"]
+FIXED_ROWS = ["circle [4,2]", "circle [8,8,8]", "[128,128,128] on 50,000 points"]
 
 
 def _bench(*args: str) -> subprocess.CompletedProcess:
@@ -44,6 +52,97 @@ def test_short_bench_prints_every_key(short_run):
     assert set(result["targets"]) == set(result["met"])
     assert {"live_fps", "gui_gap_p99_ms", "startup_s", "step_to_view_ms"} <= set(result["targets"])
     assert all(isinstance(v, bool) for v in result["met"].values())
+
+
+def _check_rows(rows: list[dict]) -> None:
+    for row in rows:
+        for key in ROW_NUMBERS:
+            value = row[key]
+            assert isinstance(value, (int, float)) and math.isfinite(value) and value >= 0, (row["target"], key)
+        assert isinstance(row["engine"], str) and row["engine"], row["target"]
+        assert row["met"] and set(row["met"]) == set(row["targets"]) <= set(row), row["target"]
+        assert all(isinstance(v, bool) for v in row["met"].values()), row["target"]
+
+
+def test_short_bench_has_a_row_for_every_preset_with_every_key(short_run):
+    rows = json.loads(short_run.stdout)["rows"]
+    assert [row["target"] for row in rows] == [*FIXED_ROWS[:2], *preset_names(), FIXED_ROWS[2]]
+    _check_rows(rows)
+    circle = rows[0]
+    assert circle["max_width"] == 4 and circle["batch_size"] == 10
+    assert set(circle["met"]) == {"examples_per_s", "speedup_vs_torch", "live_examples_per_s", "live_fps",
+                                  "gui_gap_p99_ms", "gui_gap_max_ms", "live_fraction"}
+    assert set(rows[-1]["met"]) == {"examples_per_s", "live_fraction"}  # the scale row: never slower than torch
+
+
+def test_a_project_file_target_gets_a_row_instead_of_the_presets(tmp_path):
+    path = tmp_path / "mine.laegna"
+    save_project(load_preset("and"), path)
+    done = _bench("--short", "--json", str(path))
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["rows"]
+    assert [row["target"] for row in rows] == [*FIXED_ROWS[:2], str(path), FIXED_ROWS[2]]
+    assert rows[2]["kind"] == "file" and rows[2]["batch_size"] == 4
+    _check_rows(rows)
+
+
+@pytest.mark.parametrize("target, phrase", [
+    ("no-such-preset", "neither a project file nor a preset"),
+    ("missing.laegna", "cannot read"),
+    ("binary garbage", "not a text file"),
+    ("cycle", "loop"),
+])
+def test_a_bad_target_is_a_usage_error(tmp_path, target, phrase):
+    if " " in target or target == "cycle":
+        path, _ = make_hostile(tmp_path, target)
+        target = str(path)
+    elif target.endswith(".laegna"):
+        target = str(tmp_path / target)
+    done = _bench("--json", target)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and phrase in lines[0], lines
+    assert done.stdout == ""
+
+
+def test_row_targets_follow_the_network_size():
+    from laegna_gui.bench.rows import row_targets
+
+    def targets(parameters: int, width: int, kind: str = "preset") -> dict:
+        return row_targets({"kind": kind, "parameters": parameters, "max_width": width,
+                            "torch_loop_examples_per_s": 1234.0})
+
+    small, medium, deep, wide = targets(25, 4), targets(177, 8), targets(537, 8), targets(65, 16)
+    assert small["examples_per_s"] == (">=", 4 * 930_000) and small["live_examples_per_s"] == (">=", 150_000)
+    assert medium["examples_per_s"] == (">=", 4 * 182_000) and medium["live_examples_per_s"] == (">=", 45_000)
+    assert deep["examples_per_s"] == (">=", 4 * 182_000) and "live_examples_per_s" not in deep
+    assert "examples_per_s" not in wide and "live_examples_per_s" not in wide
+    for common in (small, medium, deep, wide):
+        assert common["speedup_vs_torch"] == (">=", 35) and common["live_fraction"] == (">=", 0.5)
+        assert common["live_fps"] == (">=", 30) and common["gui_gap_max_ms"] == ("<=", 100)
+    assert targets(10**6, 128, "scale") == {"examples_per_s": (">=", 1234.0), "live_fraction": (">=", 0.5)}
+
+
+def test_live_progress_counts_across_a_reset():
+    from laegna_gui.bench.live import advance
+
+    assert advance([0, 50, 120]) == 120
+    assert advance([0, 8, 0, 3, 8]) == 16  # diverged at 8, Reset to 0, trained on to 8
+    assert advance([7]) == 0
+
+
+def test_the_table_marks_missed_targets():
+    from laegna_gui.bench.rows import format_rows
+
+    row = {"target": "xor", "kind": "preset", "engine": "torch", "max_width": 4, "batch_size": 10,
+           "examples_per_s": 20_000.0, "torch_loop_examples_per_s": 25_000.0, "speedup_vs_torch": 0.8,
+           "live_examples_per_s": 15_000.0, "live_fraction": 0.75, "live_epochs_per_s": 150.0, "live_fps": 31.0,
+           "gui_gap_p99_ms": 8.0, "gui_gap_max_ms": 9.0, "diverged": 0,
+           "met": {"speedup_vs_torch": False, "live_fps": True}}
+    header, line = format_rows([row, {**row, "target": "fine", "met": {"live_fps": True}}])[:2]
+    assert "targets" in header and line.startswith("xor")
+    assert line.endswith("MISSED speedup_vs_torch") and "0.8!" in line
+    assert format_rows([{**row, "met": {"live_fps": True}}])[1].endswith(" met")
 
 
 def test_negative_seconds_is_a_usage_error():
