@@ -57,3 +57,12 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_kernels_ready():
+    """Compile the training kernels into the cache once, before any test: a window's worker
+    would otherwise train with torch until a background process has compiled them."""
+    from laegna_gui.engine.compiled import prepare
+
+    prepare.ensure(block=True)

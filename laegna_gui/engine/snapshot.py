@@ -14,12 +14,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Metrics:
-    """Losses without regularization; accuracies are None for regression."""
+    """Losses without regularization; accuracies are None for regression. `sample` is 0
+    when every point was measured, else the size of the fixed sample of each split."""
 
     train_loss: float
     test_loss: float
     train_accuracy: float | None
     test_accuracy: float | None
+    sample: int = 0
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,5 @@ class Snapshot:
     gradients: dict[str, np.ndarray] = field(default_factory=dict)
     probes: "Probes | None" = None
     report: StepReport | None = None
+    engine: str = ""         # the engine that trains it ("compiled (numba)" or "torch")
+    engine_reason: str = ""  # why that one, in a short sentence

@@ -25,22 +25,14 @@ from laegna_gui.engine import configure_torch
 from laegna_gui.engine.batches import BatchSchedule
 from laegna_gui.engine.compiled import choice
 from laegna_gui.engine.compiled.engine import FAILURE, OK, BAD_WEIGHTS, CompiledEngine, numba_error
-from laegna_gui.engine.compiled.engine import warm_up as warm_up_kernels
+from laegna_gui.engine.compiled import prepare
 from laegna_gui.engine.compiled.flat import FlatGuard, FlatState
-from laegna_gui.engine.compiled.losses import loss_kind
-from laegna_gui.engine.compiled.updates import OPTIMIZERS
+from laegna_gui.engine.compiled.codes import OPTIMIZERS, REGULARIZATIONS, loss_kind
+from laegna_gui.engine import evaluation
 from laegna_gui.engine.network import GraphNetwork, frozen_numpy
 from laegna_gui.engine.objective import Objective
 from laegna_gui.engine.optimizers import make_optimizer, update_hyperparameters
-from laegna_gui.engine.probes import (
-    CURVE_POINTS,
-    Probes,
-    plane_probes,
-    dead_fractions,
-    gradient_warning,
-    layer_gradient_norms,
-    plane_extent,
-)
+from laegna_gui.engine.probes import Probes, plane_extent
 from laegna_gui.engine.snapshot import Metrics, Snapshot, StepReport
 
 COMPILED, TORCH = "compiled (numba)", "torch"
@@ -84,9 +76,13 @@ class Trainer:
                             and self.graph.node(n).params["function"] in ("relu", "leaky_relu")]
         # "auto" lets the cost model (and, where unsure, a measurement) choose; tests force one
         self.engine_choice = "auto"
+        # False in the window's worker: until the kernels are ready (compiled once after
+        # installing, in another process), torch trains instead of the window waiting
+        self.wait_for_kernels = True
         self._measured: str | None = None  # the engine a measurement found faster
         self._compiled: CompiledEngine | None = None
         self._config: tuple | None = None  # (settings, objective, float64 array for the kernels)
+        self.samples = evaluation.fixed_samples(len(self.x_train), len(self.x_test), self.seed)
 
     @property
     def epoch(self) -> int:
@@ -111,10 +107,10 @@ class Trainer:
         self._optimizer = None
 
     def warm_up(self) -> None:
-        """Pay the one-time costs before they are needed: loading the compiled kernels and,
-        where the cost model cannot tell which engine is faster here, timing both."""
-        if self._compiled_possible():
-            warm_up_kernels()
+        """Pay the one-time costs before they are needed: loading the compiled kernels (or
+        starting their preparation) and, where the cost model cannot tell which engine is
+        faster here, timing both."""
+        if self._compiled_possible() and prepare.ensure(block=self.wait_for_kernels):
             if self.engine_choice == "auto" and self._measured is None and not self._estimate().sure:
                 self._measured = self._measure_engines()
         if self.engine_name == TORCH:
@@ -256,7 +252,8 @@ class Trainer:
     @property
     def engine_name(self) -> str:
         """The engine the next iterations run on: COMPILED or TORCH."""
-        return COMPILED if self._compiled_enabled() else TORCH
+        ready = prepare.loaded() or self.wait_for_kernels
+        return COMPILED if self._compiled_preferred() and ready else TORCH
 
     @property
     def engine_reason(self) -> str:
@@ -266,6 +263,8 @@ class Trainer:
         error = self._compiled_error()
         if error:
             return error
+        if not prepare.loaded() and not self.wait_for_kernels:
+            return "the compiled engine is being prepared (once after installing); torch trains meanwhile"
         if self._measured is not None:
             return f"{self._measured} measured faster for this network"
         faster = COMPILED if self._estimate().compiled_faster else TORCH
@@ -279,7 +278,8 @@ class Trainer:
     def _compiled_possible(self) -> bool:
         return self.engine_choice != "torch" and not self._compiled_error()
 
-    def _compiled_enabled(self) -> bool:
+    def _compiled_preferred(self) -> bool:
+        """The compiled engine can train this network and is (or is chosen as) the faster."""
         if not self._compiled_possible():
             return False
         if self.engine_choice == "compiled":
@@ -287,6 +287,10 @@ class Trainer:
         if self._measured is not None:
             return self._measured == COMPILED
         return self._estimate().compiled_faster
+
+    def _compiled_enabled(self) -> bool:
+        """The next iterations run compiled (loading the kernels now if allowed to wait)."""
+        return self._compiled_preferred() and prepare.ensure(block=self.wait_for_kernels)
 
     def _estimate(self) -> choice.Estimate:
         return choice.estimate(self.graph, self.analysis.order, self.analysis.widths, self.batch_size,
@@ -303,7 +307,7 @@ class Trainer:
             momentum = s.momentum
             if s.optimizer == "rmsprop":
                 momentum = s.momentum if s.momentum > 0 else 0.99  # its averaging constant
-            regular = {"none": 0, "l1": 1, "l2": 2}[s.regularization] if s.reg_rate != 0 else 0
+            regular = REGULARIZATIONS[s.regularization] if s.reg_rate != 0 else 0
             config = np.array([loss_kind(o), OPTIMIZERS[s.optimizer], s.learning_rate, momentum, regular,
                                s.reg_rate, float(s.clip), s.clip_norm], dtype=np.float64)
             self._config = (s, o, config)
@@ -357,57 +361,27 @@ class Trainer:
             return COMPILED if self._estimate().compiled_faster else TORCH
         return min(times, key=times.get)
 
-    # --- evaluation ----------------------------------------------------------
-    @torch.no_grad()
+    # --- evaluation (engine/evaluation.py) --------------------------------------
     def batch_loss(self, batch: torch.Tensor) -> float:
-        self.network.eval()
-        return self.objective(self.network(self.x_train[batch]), self.y_train[batch]).item()
+        return evaluation.batch_loss(self, batch)
 
-    @torch.no_grad()
-    def _score(self, x: torch.Tensor, y: torch.Tensor, labels: np.ndarray) -> tuple[float, float | None]:
-        output = self.network(x)
-        loss = self.objective(output, y).item()
-        if not self.objective.classifies:
-            return loss, None
-        predicted = self.objective.predict(output).numpy()
-        return loss, float(np.mean(predicted == labels))
+    def evaluate(self, sample: bool = False) -> Metrics:
+        """Train and test loss (and accuracy), with dropout and batch norm in eval mode;
+        with `sample`, on a fixed sample of each split when it is large."""
+        return evaluation.evaluate(self, sample)
 
-    def evaluate(self) -> Metrics:
-        """Train and test loss (and accuracy), with dropout and batch norm in eval mode."""
-        self.network.eval()
-        train = self._score(self.x_train, self.y_train, self.data.y_train)
-        test = self._score(self.x_test, self.y_test, self.data.y_test)
-        self.network.train()
-        return Metrics(train[0], test[0], train[1], test[1])
-
-    @torch.no_grad()
     def predict(self, x: np.ndarray) -> np.ndarray:
-        self.network.eval()
-        return self.network(torch.as_tensor(x, dtype=torch.float32)).numpy()
+        return evaluation.predict(self, x)
 
-    def snapshot(self, with_probes: bool = True, report: StepReport | None = None) -> Snapshot:
-        grads = {k: frozen_numpy(p.grad) for k, p in self.network.named_trainables().items()
-                 if p.grad is not None}
-        probes = self.probes(grads) if with_probes else None
-        return Snapshot(self.step_count, self.epoch, self.evaluate(), self.network.weights(), grads,
-                        probes, report)
+    def snapshot(self, with_probes: bool = True, report: StepReport | None = None,
+                 sample: bool = False) -> Snapshot:
+        """Everything the views show, as numpy copies. `sample`: while playing, losses and
+        dead units of large data sets are measured on a fixed sample (the snapshot says so)."""
+        return evaluation.snapshot(self, with_probes, report, sample)
 
-    def probes(self, gradients: dict[str, np.ndarray]) -> Probes:
+    def probes(self, gradients: dict[str, np.ndarray], sample: bool = False) -> Probes:
         """Everything the live views draw, from the model as it is now (eval mode)."""
-        self.network.eval()
-        try:
-            boundary, maps, curve_x, curve_y = None, {}, None, None
-            if self.data.spec.n_inputs == 2:
-                boundary, maps = plane_probes(self.network, self.objective, self.extent, set(self.analysis.order))
-            elif self.data.spec.n_inputs == 1:
-                curve_x = np.linspace(self.extent[0], self.extent[1], CURVE_POINTS, dtype=np.float32)
-                curve_y = self.predict(curve_x[:, None])
-            dead = dead_fractions(self.network, self.x_train, self._relu_nodes)
-        finally:
-            self.network.train()
-        norms = layer_gradient_norms(gradients)
-        return Probes(self.extent, boundary, maps, curve_x, curve_y, dead, norms,
-                      gradient_warning(norms, list(self.analysis.order)))
+        return evaluation.probes(self, gradients, sample)
 
     # --- edits between iterations ----------------------------------------------
     def set_weight(self, name: str, index: tuple[int, ...], value: float) -> None:

@@ -28,6 +28,7 @@ from laegna_gui.ui.paths import data_dir, settings
 from laegna_gui.ui.preset_dialog import PresetDialog
 from laegna_gui.ui.status import ValidityLabel
 from laegna_gui.ui.theme import install_theme_menu, restore_theme
+from laegna_gui.ui.training.engine_label import EngineLabel
 from laegna_gui.ui.training.panel import TrainingPanel
 from laegna_gui.ui.view_export_menu import install_view_export_menu
 
@@ -68,6 +69,8 @@ class MainWindow(QMainWindow):
         self.view_export_menu = install_view_export_menu(self)
         self.validity = ValidityLabel(self.document)
         self.statusBar().addPermanentWidget(self.validity, 1)
+        self.engine_label = EngineLabel()
+        self.statusBar().addPermanentWidget(self.engine_label)
         self._wire()
         self.document.load(project or Project(), path)
         name_parts(self)
@@ -121,6 +124,8 @@ class MainWindow(QMainWindow):
         self.canvas.message_shown.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.export_menu.exported.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.palette.block_activated.connect(self.add_block_at_centre)
+        self.training.controller.snapshot_changed.connect(self.engine_label.show_snapshot)
+        self.training.controller.snapshot_cleared.connect(lambda: self.engine_label.show_snapshot(None))
         self.files.recent_changed.connect(self._fill_recent)
         self._fill_recent()
 

@@ -155,3 +155,28 @@ def test_the_kernels_compile_in_memory_without_a_writable_cache(tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(blocked), "OMP_NUM_THREADS": "1"}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_window_trains_with_torch_while_a_fresh_install_compiles_the_kernels(tmp_path):
+    """A first start: the kernels compile in another process (the window's thread is never
+    held up by numba); torch trains meanwhile, then the compiled engine takes over."""
+    script = (
+        "import time\n"
+        "from laegna_gui.engine.compiled import prepare\n"
+        "from laegna_gui.core.presets import load_preset\n"
+        "from laegna_gui.engine.trainer import Trainer, COMPILED, TORCH\n"
+        "t = Trainer(load_preset('xor')); t.wait_for_kernels = False\n"
+        "assert t.engine_name == TORCH and 'prepared' in t.engine_reason, t.engine_reason\n"
+        "t.warm_up(); assert prepare.preparing()\n"
+        "t.run(5); assert t.step_count == 5 and not prepare.loaded()  # torch trained\n"
+        "deadline = time.monotonic() + 600\n"
+        "while not prepare.ensure(block=False):\n"
+        "    assert time.monotonic() < deadline\n"
+        "    t.run(1)\n"
+        "assert t.engine_name == COMPILED, t.engine_reason\n"
+        "steps = t.step_count; t.run(100); assert t.step_count == steps + 100\n"
+        "import sys; assert 'numba' in sys.modules\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    assert list(tmp_path.glob("laegna/numba-*/ready"))  # the next start loads them at once

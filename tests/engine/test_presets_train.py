@@ -9,7 +9,7 @@ import pytest
 from laegna_gui.cli import main
 from laegna_gui.core.presets import load_preset
 
-KEYS = {"steps", "epochs", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "seconds"}
+KEYS = {"steps", "epochs", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "seconds", "engine"}
 
 
 def train(capsys, *args: str) -> dict:
@@ -22,6 +22,7 @@ def train(capsys, *args: str) -> dict:
     assert len(lines) == 1
     result = json.loads(lines[0])
     assert set(result) == KEYS
+    assert result["engine"] in ("compiled (numba)", "torch")
     return result
 
 

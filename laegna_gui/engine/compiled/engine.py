@@ -6,6 +6,7 @@ compiles the kernels, or loads them from numba's cache).
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 import numpy as np
@@ -19,11 +20,10 @@ FAILURE = {BAD_LOSS: "loss", BAD_GRADIENT: "gradient", BAD_WEIGHTS: "weights"}
 
 
 def numba_error() -> str:
-    """'' when numba can be used; without it every network trains with torch."""
-    try:
-        import numba  # noqa: F401
-    except Exception as exc:  # pragma: no cover - depends on the environment
-        return f"numba is not available ({type(exc).__name__})"
+    """'' when numba is installed; without it every network trains with torch. (Looked up,
+    not imported: importing numba takes half a second the first snapshot need not wait.)"""
+    if importlib.util.find_spec("numba") is None:  # pragma: no cover - depends on the environment
+        return "numba is not installed, so torch trains every network"
     return ""
 
 
@@ -32,13 +32,6 @@ def kernels():
     from laegna_gui.engine.compiled import kernels as module
 
     return module
-
-
-def warm_up() -> None:
-    """Compile (or load from cache) every kernel by running them on a tiny network."""
-    from laegna_gui.engine.compiled.warm import run_tiny
-
-    run_tiny()
 
 
 class CompiledEngine:

@@ -10,23 +10,14 @@ import math
 
 import numpy as np
 
+from laegna_gui.engine.compiled.codes import BCE, CE_LOGITS, CE_PROBABILITIES, MAE, MSE, MULTI_MARGIN
 from laegna_gui.engine.compiled.jit import jit
 
-MSE, MAE, BCE, CE_PROBABILITIES, CE_LOGITS, HINGE, MULTI_MARGIN = range(7)
 F32 = np.float32
 F32_MAX = float(np.finfo(np.float32).max)
 BCE_LO = float(np.float32(1e-7))
 BCE_HI = float(np.float32(1 - 1e-7))
 CE_MIN = float(np.float32(1e-12))
-
-
-def loss_kind(objective) -> int:
-    """The kernel's code for an Objective's loss."""
-    if objective.loss == "cross_entropy":
-        return CE_PROBABILITIES if objective.last == "softmax" else CE_LOGITS
-    if objective.loss == "hinge":
-        return HINGE if objective.width == 1 else MULTI_MARGIN
-    return {"mse": MSE, "mae": MAE, "bce": BCE}[objective.loss]
 
 
 @jit

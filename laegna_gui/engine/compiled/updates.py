@@ -11,11 +11,9 @@ import math
 
 import numpy as np
 
+from laegna_gui.engine.compiled.codes import ADAM, MOMENTUM, NADAM, NESTEROV, RMSPROP, SGD
 from laegna_gui.engine.compiled.jit import jit
 
-SGD, MOMENTUM, NESTEROV, RMSPROP, ADAM, NADAM = range(6)
-OPTIMIZERS = {"sgd": SGD, "momentum": MOMENTUM, "nesterov": NESTEROV, "rmsprop": RMSPROP,
-              "adam": ADAM, "nadam": NADAM}
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 NADAM_DECAY = 4e-3
 RMSPROP_EPS = 1e-8

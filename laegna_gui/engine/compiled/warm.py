@@ -24,3 +24,10 @@ def run_tiny() -> None:
     result = np.zeros(4)
     kernels.run_steps(1, *args, state, np.arange(2, dtype=np.int64), result)
     kernels.run_batch(np.arange(2, dtype=np.int64), *args, 0, 0, result)
+
+
+if __name__ == "__main__":  # `python -m laegna_gui.engine.compiled.warm`: fill the cache (prepare.py)
+    from laegna_gui.engine.compiled.cache import ready_marker
+
+    run_tiny()
+    ready_marker().write_bytes(b"")

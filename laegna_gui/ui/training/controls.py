@@ -182,6 +182,11 @@ class TrainingControls(QWidget):
         m = snapshot.metrics
         c["iteration"].setText(f"{snapshot.step:,}")
         c["epoch"].setText(f"{snapshot.epoch:,}")
-        c["train_loss"].setText(f"{m.train_loss:.4f}")
-        c["test_loss"].setText(f"{m.test_loss:.4f}")
-        c["accuracy"].setText("n/a (regression)" if m.test_accuracy is None else f"{m.test_accuracy:.1%}")
+        about = "≈ " if m.sample else ""  # measured on a fixed sample while playing
+        c["train_loss"].setText(f"{about}{m.train_loss:.4f}")
+        c["test_loss"].setText(f"{about}{m.test_loss:.4f}")
+        c["accuracy"].setText("n/a (regression)" if m.test_accuracy is None else f"{about}{m.test_accuracy:.1%}")
+        tip = (f"While training plays, measured on a fixed sample of {m.sample:,} points of each split "
+               "(the data set is large); pause for the exact value over every point." if m.sample else "")
+        for key in ("train_loss", "test_loss", "accuracy"):
+            c[key].setToolTip(tip)

@@ -130,6 +130,7 @@ class TrainingWorker(QObject):
         def build() -> None:
             old = self.trainer
             trainer = Trainer(project, keep=old.weights() if old and keep_weights else None)
+            trainer.wait_for_kernels = False  # torch trains while the kernels are first compiled
             if old is not None and keep_weights:
                 trainer.step_count, trainer.epoch = old.step_count, old.epoch
             self.trainer = trainer
@@ -326,15 +327,15 @@ class TrainingWorker(QObject):
             if self._next_emit < now:
                 self._next_emit = now + SNAPSHOT_PERIOD
             if not self._window_behind(now):
-                self._emit_snapshot()
+                self._emit_snapshot(sample=True)  # large data: measured on a fixed sample
 
     def _window_behind(self, now: float) -> bool:
         """The window has not drawn the last snapshot yet (and it has not been long)."""
         since = self._in_flight_since
         return self._window_reports and since is not None and now - since < MAX_UNDRAWN_SECONDS
 
-    def _emit_snapshot(self, report=None) -> None:
-        snapshot = self.trainer.snapshot(report=report)
+    def _emit_snapshot(self, report=None, sample: bool = False) -> None:
+        snapshot = self.trainer.snapshot(report=report, sample=sample)
         if self.running:
             self._in_flight_since = time.perf_counter()
         if self._pacing and self.running:
