@@ -43,8 +43,10 @@ def run_all(seconds: float, display: bool = False, names: list[str] | None = Non
     measure instead of every shipped preset (the circle and scale rows are always there)."""
     from laegna_gui.bench.live import run_live
     from laegna_gui.bench.startup import measure_startup
+    from laegna_gui.engine.compiled import prepare
 
     targets = bench_targets(names)
+    prepare.ensure(block=True)  # warm: the kernels compiled (once after installing) and loaded
     # every window first: the plain PyTorch loops of the headless part leave torch's thread
     # pool spinning for a while, which would steal the GUI thread's core
     live = run_live(targets, seconds, display, progress)

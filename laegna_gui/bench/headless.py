@@ -49,6 +49,7 @@ class _EngineRun:
 
         self._make = lambda: Trainer(project)
         self.trainer = self._make()
+        self.trainer.warm_up()  # as the window's worker does: kernels loaded, the engine chosen
         self.diverged = 0
 
     def __call__(self, k: int) -> int:
@@ -57,6 +58,7 @@ class _EngineRun:
         except TrainingDiverged:
             self.diverged += 1
             self.trainer = self._make()
+            self.trainer.warm_up()
             return 0
         return k
 

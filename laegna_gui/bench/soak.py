@@ -42,7 +42,9 @@ def run_soak(minutes: float, preset: str = "spiral", display: bool = False, samp
     """Play `preset` for `minutes` with all views live; a dict of what was measured."""
     from laegna_gui.bench.live import start_application
     from laegna_gui.core.presets import load_preset
+    from laegna_gui.engine.compiled import prepare
 
+    prepare.ensure(block=True)  # warm: the kernels compiled (once after installing) and loaded
     app = start_application(display)
     from PySide6.QtCore import QEventLoop, QTimer
 

@@ -10,6 +10,7 @@ iterations without a trace in the results.
 from __future__ import annotations
 
 import math
+import os
 import time
 
 import numpy as np
@@ -36,7 +37,15 @@ from laegna_gui.engine.probes import Probes, plane_extent
 from laegna_gui.engine.snapshot import Metrics, Snapshot, StepReport
 
 COMPILED, TORCH = "compiled (numba)", "torch"
-MEASURE_SECONDS = 0.04  # per engine, when the cost model cannot tell which is faster
+MEASURE_SECONDS = 0.09  # per engine (best of three), when the cost model cannot tell which is faster
+
+
+ENGINE_CHOICES = ("auto", "compiled", "torch")
+
+
+def engine_from_environment() -> str:
+    choice = os.environ.get("LAEGNA_ENGINE", "auto").strip().lower() or "auto"
+    return choice if choice in ENGINE_CHOICES else "auto"
 
 
 class Trainer:
@@ -74,8 +83,9 @@ class Trainer:
         self.extent = plane_extent(np.concatenate([self.data.x_train, self.data.x_test]))
         self._relu_nodes = [n for n in self.analysis.order if self.graph.node(n).type == "activation"
                             and self.graph.node(n).params["function"] in ("relu", "leaky_relu")]
-        # "auto" lets the cost model (and, where unsure, a measurement) choose; tests force one
-        self.engine_choice = "auto"
+        # "auto" lets the cost model (and, where unsure, a measurement) choose; tests force one,
+        # and so can a user: LAEGNA_ENGINE=torch (or compiled) in the environment
+        self.engine_choice = engine_from_environment()
         # False in the window's worker: until the kernels are ready (compiled once after
         # installing, in another process), torch trains instead of the window waiting
         self.wait_for_kernels = True
@@ -334,6 +344,14 @@ class Trainer:
         if status != OK:
             raise TrainingDiverged(self._diverged_message(FAILURE[status]))
 
+    def _time_iterations(self, seconds: float) -> float:
+        """Seconds per iteration over about `seconds` of training."""
+        start, steps = time.perf_counter(), 0
+        while time.perf_counter() - start < seconds:
+            self.run(4)
+            steps += 4
+        return (time.perf_counter() - start) / steps
+
     def _measure_engines(self) -> str:
         """Time a few iterations on each engine, then put everything back as it was."""
         saved = (self.flat.rows.copy(), self.flat.stats.copy(), self.flat.steps.copy(),
@@ -344,11 +362,7 @@ class Trainer:
             for name in (COMPILED, TORCH):
                 self.engine_choice = "compiled" if name == COMPILED else "torch"
                 self.run(2)  # the first iterations pay one-time costs
-                start, steps = time.perf_counter(), 0
-                while time.perf_counter() - start < MEASURE_SECONDS:
-                    self.run(4)
-                    steps += 4
-                times[name] = (time.perf_counter() - start) / steps
+                times[name] = min(self._time_iterations(MEASURE_SECONDS / 3) for _ in range(3))
         except TrainingDiverged:
             times = {}
         finally:

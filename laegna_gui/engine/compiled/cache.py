@@ -2,8 +2,9 @@
 
 The folder is named after a hash of this package's sources and numba's version: numba
 checks only the calling function's own file when it reuses cached code, so a kernel whose
-helper changed in another file would otherwise run the old helper. Older folders are
-removed when a new one is made.
+helper changed in another file would otherwise run the old helper. Folders of other
+versions are removed once nothing has used them for a month (not at once: an older copy
+of the app may still be running and using its own).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
+import time
 from functools import cache
 from pathlib import Path
 
@@ -35,16 +37,26 @@ def ready_marker() -> Path:
 
 
 def writable_cache() -> Path | None:
-    """The cache folder, made if needed (older ones removed), or None if it cannot be written."""
+    """The cache folder, made if needed (long-unused ones removed), or None if it cannot be written."""
     folder = cache_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".writable"
         probe.write_bytes(b"")
-        probe.unlink()
+        probe.unlink()  # (also marks the folder as in use: its time is now)
     except OSError:
         return None
-    for old in folder.parent.glob("numba-*"):  # machine code of earlier versions
-        if old != folder:
+    for old in folder.parent.glob("numba-*"):  # machine code of other versions
+        if old != folder and _unused_for(old) > UNUSED_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
     return folder
+
+
+UNUSED_SECONDS = 30 * 24 * 3600
+
+
+def _unused_for(folder: Path) -> float:
+    try:
+        return time.time() - folder.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Seconds, fitted on a 2-core machine of our kind (numba 0.68, torch 2.13, one thread).
-COMPILED_PER_MAC = 1.0e-9       # per multiply-add, forward and backward each
+COMPILED_PER_MAC = 0.7e-9       # per multiply-add, forward and backward each
 COMPILED_PER_STEP = 2.0e-6
 TORCH_PER_OP = 30.0e-6          # per node, forward + backward + optimizer bookkeeping
 TORCH_PER_STEP = 150.0e-6

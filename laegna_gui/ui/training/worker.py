@@ -38,10 +38,13 @@ from laegna_gui.core.project import Project
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.engine.landscape import compute_landscape
 from laegna_gui.engine.layer_space import layer_stages
-from laegna_gui.engine.trainer import Trainer
+from laegna_gui.engine.trainer import TORCH, Trainer
 
 MAX_SNAPSHOTS_PER_SECOND = 32  # "about 30 a second": enough for smooth views, never one per step
 SNAPSHOT_PERIOD = 1.0 / MAX_SNAPSHOTS_PER_SECOND
+# Making a snapshot (losses, probes, copies) may take at most this share of the worker's
+# time: a big network whose probes take 30 ms gets fewer snapshots, not a slower training.
+SNAPSHOT_SHARE = 0.25
 MAX_PROGRESS_PER_SECOND = 20
 CHUNK_SECONDS = 0.008  # one burst of iterations between two looks at the command queue
 FRAME_WAIT_SECONDS = 0.012  # at most this long per snapshot the worker steps aside while it is drawn
@@ -112,6 +115,7 @@ class TrainingWorker(QObject):
         self._steps_left: int | None = None
         self._rate = 100.0  # iterations per second; learned from the first chunks
         self._next_emit = 0.0  # when the next snapshot is due while playing
+        self._snapshot_period = SNAPSHOT_PERIOD  # longer where making a snapshot is slow
         self._space_layer: str | None = None
         # landscape requests are numbered; cancel_landscape() cancels all issued so far
         self._ticket_lock = threading.Lock()
@@ -251,6 +255,10 @@ class TrainingWorker(QObject):
         self._frame_drawn.set()
 
     @property
+    def _holds_gil(self) -> bool:
+        return self.trainer is not None and self.trainer.engine_name == TORCH
+
+    @property
     def frame_pending(self) -> bool:
         """A snapshot sent while playing has not been reported drawn yet."""
         return not self._frame_drawn.is_set()
@@ -301,7 +309,8 @@ class TrainingWorker(QObject):
         self._guarded(self._run_chunk)
 
     def _run_chunk(self) -> None:
-        if self._pacing and not self._frame_drawn.wait(FRAME_WAIT_SECONDS):
+        # the compiled engine trains without the GIL: only torch, which holds it, steps aside
+        if self._pacing and self._holds_gil and not self._frame_drawn.wait(FRAME_WAIT_SECONDS):
             self._frame_drawn.set()  # not drawn in time: train on, without waiting for it again
         # a chunk lasts about CHUNK_SECONDS, or less when the next snapshot is due sooner,
         # so snapshots leave on time (an even frame rate) whatever the network's speed
@@ -320,14 +329,16 @@ class TrainingWorker(QObject):
                 self.steps_finished.emit()
                 return
         now = time.perf_counter()
-        if now >= self._next_emit:
+        # a snapshot that is due while the window still draws the last one leaves as soon
+        # as it is drawn (short chunks meanwhile), rather than a whole period later
+        if now >= self._next_emit and not self._window_behind(now):
             # the next one is due a period after this one was due, not after it left: a late
             # snapshot does not slow the rate down; one more than a period late starts afresh
-            self._next_emit += SNAPSHOT_PERIOD
+            self._next_emit += self._snapshot_period
             if self._next_emit < now:
-                self._next_emit = now + SNAPSHOT_PERIOD
-            if not self._window_behind(now):
-                self._emit_snapshot(sample=True)  # large data: measured on a fixed sample
+                self._next_emit = now + self._snapshot_period
+            self._emit_snapshot(sample=True)  # large data: measured on a fixed sample
+            self._snapshot_period = max(SNAPSHOT_PERIOD, (time.perf_counter() - now) / SNAPSHOT_SHARE)
 
     def _window_behind(self, now: float) -> bool:
         """The window has not drawn the last snapshot yet (and it has not been long)."""
