@@ -226,3 +226,18 @@ def test_a_loss_that_does_not_fit_is_shown_as_invalid_not_sent_to_the_worker(qtb
     with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT) as stepped:
         ctl.step()  # the worker answers in order: any failure from the bad loss came first
     assert stepped.args[0].step == 1 and failures == [] and not win.training.banner.isVisible()
+
+
+def test_the_status_bar_names_the_engine_and_sampled_losses_are_marked(qtbot):
+    from laegna_gui.engine.snapshot import Metrics
+
+    win, ctl = make_window(qtbot)
+    label = win.engine_label
+    qtbot.waitUntil(lambda: label.text().startswith("Engine: "), timeout=WAIT)
+    assert label.text() == f"Engine: {ctl.latest.engine}" and ctl.latest.engine_reason in label.toolTip()
+    counters = win.training.controls.counters
+    assert not counters["train_loss"].text().startswith("≈")  # xor is small: every point
+    sampled = replace(ctl.latest, metrics=Metrics(0.25, 0.5, 0.9, 0.8, sample=4096))
+    win.training.controls.show_snapshot(sampled)
+    assert counters["train_loss"].text() == "≈ 0.2500" and counters["accuracy"].text() == "≈ 80.0%"
+    assert "sample of 4,096 points" in counters["test_loss"].toolTip()
