@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--soak", type=float, metavar="MINUTES",
                        help="instead: train MINUTES with every view live; report memory and GUI gaps")
     bench.add_argument("--preset", default="spiral", help="the preset the soak trains (default spiral)")
+
+    sub.add_parser("prepare-kernels", help="compile the training kernels into the cache "
+                   "(the window does it by itself the first time, in the background)")
     return parser
 
 
@@ -178,5 +181,12 @@ def _soak(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare_kernels(_args: argparse.Namespace) -> int:
+    from laegna_gui.engine.compiled.warm import fill_cache
+
+    fill_cache()
+    return 0
+
+
 _COMMANDS = {"presets": _presets, "train": _train, "screenshot": _screenshot, "bench": _bench,
-             "export": run_export}
+             "export": run_export, "prepare-kernels": _prepare_kernels}

@@ -342,6 +342,7 @@ def test_a_paced_worker_waits_for_the_drawing_at_most_a_moment(monkeypatch):
     monkeypatch.setattr(worker_module, "SNAPSHOT_PERIOD", 60.0)  # the test sends the snapshots
     worker = TrainingWorker()
     worker.load(load_preset("xor"), False)
+    worker.trainer.engine_choice = "torch"  # torch holds the GIL: it steps aside while the window draws
     worker.pace_frames(True)
     worker.play()
     worker.timer.stop()  # the test turns the loop by hand
@@ -355,9 +356,32 @@ def test_a_paced_worker_waits_for_the_drawing_at_most_a_moment(monkeypatch):
         worker._emit_snapshot()
         worker.frame_drawn()
         assert not worker.frame_pending
+        worker.trainer.engine_choice = "compiled"  # trains without the GIL: never waits
+        worker._emit_snapshot()
+        before = worker.trainer.step_count
+        worker._run_chunk()
+        assert worker.trainer.step_count > before and worker.frame_pending  # trained, did not wait
         worker.pace_frames(False)
         worker._emit_snapshot()
         assert not worker.frame_pending  # without pacing nothing is ever waited for
+    finally:
+        worker.pause()
+
+
+def test_slow_snapshots_are_sent_less_often_rather_than_slowing_training(monkeypatch):
+    monkeypatch.setattr(worker_module, "SNAPSHOT_PERIOD", 0.0)  # a snapshot due after every chunk…
+    monkeypatch.setattr(worker_module, "SNAPSHOT_SHARE", 1e-9)  # …but each may cost only a sliver
+    worker = TrainingWorker()
+    worker.load(load_preset("xor"), False)
+    sent: list[int] = []
+    worker.snapshot_ready.connect(lambda snapshot: sent.append(snapshot.step))
+    worker.play()
+    worker.timer.stop()
+    try:
+        for _ in range(5):
+            worker._run_chunk()
+        assert len(sent) == 1  # the first one's cost pushed the next far away
+        assert worker.trainer.step_count > sent[0]  # training went on
     finally:
         worker.pause()
 
@@ -384,6 +408,7 @@ def test_the_panel_tells_the_worker_once_everything_is_drawn(window, qtbot, monk
 
 def test_a_window_slower_than_the_snapshot_rate_never_gets_a_queue_of_snapshots(monkeypatch):
     monkeypatch.setattr(worker_module, "SNAPSHOT_PERIOD", 0.0)  # a snapshot is due after every chunk
+    monkeypatch.setattr(worker_module, "SNAPSHOT_SHARE", 1e9)  # however long making one takes
     monkeypatch.setattr(worker_module, "MAX_UNDRAWN_SECONDS", 60.0)
     worker = TrainingWorker()
     worker.load(load_preset("xor"), False)

@@ -5,8 +5,8 @@ compiles, so the window would stutter). The worker therefore asks without waitin
 (`ensure(block=False)`): the first time, a separate process compiles the kernels into the
 cache while torch trains; once it has finished, loading them from the cache takes about a
 second. The command line and the benchmark wait (`ensure(block=True)`) and compile in
-their own process if needed. Where nothing can be cached (a read-only home), or in a
-frozen app bundle, the kernels compile in this process.
+their own process if needed. Where nothing can be cached (a read-only home), or the other
+process failed, the kernels compile in this process.
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ def ensure(block: bool) -> bool:
         return _load()
     process = _state["process"]
     if process is None:
-        _state["process"] = subprocess.Popen([sys.executable, "-m", "laegna_gui.engine.compiled.warm"],
-                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _state["process"] = subprocess.Popen(_command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return False
     if process.poll() is None:
         return False
@@ -46,8 +45,15 @@ def ensure(block: bool) -> bool:
     return _load()
 
 
+def _command() -> list[str]:
+    """`laegna-gui prepare-kernels` in a new process (an app bundle is its own interpreter)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "prepare-kernels"]
+    return [sys.executable, "-m", "laegna_gui", "prepare-kernels"]
+
+
 def _can_compile_elsewhere() -> bool:
-    return not getattr(sys, "frozen", False) and not _state["failed"] and writable_cache() is not None
+    return not _state["failed"] and writable_cache() is not None
 
 
 def _load() -> bool:

@@ -26,7 +26,9 @@ def run_tiny() -> None:
     kernels.run_batch(np.arange(2, dtype=np.int64), *args, 0, 0, result)
 
 
-if __name__ == "__main__":  # `python -m laegna_gui.engine.compiled.warm`: fill the cache (prepare.py)
+
+def fill_cache() -> None:
+    """`laegna-gui prepare-kernels`: compile into the cache, then mark it ready (prepare.py)."""
     from laegna_gui.engine.compiled.cache import ready_marker
 
     run_tiny()

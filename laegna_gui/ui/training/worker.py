@@ -334,11 +334,11 @@ class TrainingWorker(QObject):
         if now >= self._next_emit and not self._window_behind(now):
             # the next one is due a period after this one was due, not after it left: a late
             # snapshot does not slow the rate down; one more than a period late starts afresh
+            self._emit_snapshot(sample=True)  # large data: measured on a fixed sample
+            self._snapshot_period = max(SNAPSHOT_PERIOD, (time.perf_counter() - now) / SNAPSHOT_SHARE)
             self._next_emit += self._snapshot_period
             if self._next_emit < now:
                 self._next_emit = now + self._snapshot_period
-            self._emit_snapshot(sample=True)  # large data: measured on a fixed sample
-            self._snapshot_period = max(SNAPSHOT_PERIOD, (time.perf_counter() - now) / SNAPSHOT_SHARE)
 
     def _window_behind(self, now: float) -> bool:
         """The window has not drawn the last snapshot yet (and it has not been long)."""
