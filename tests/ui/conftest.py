@@ -19,3 +19,15 @@ def window(qtbot):
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+@pytest.fixture
+def shown(qtbot):
+    """`shown(widget)`: the widget at dock size, on screen (offscreen), owned by qtbot."""
+    def show(widget, width: int = 440, height: int = 300):
+        qtbot.addWidget(widget)
+        widget.resize(width, height)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+    return show

@@ -53,17 +53,6 @@ class Changes:
         self.count += 1
 
 
-@pytest.fixture
-def shown(qtbot):
-    def show(widget, width: int = 440, height: int = 300):
-        qtbot.addWidget(widget)
-        widget.resize(width, height)
-        widget.show()
-        qtbot.waitExposed(widget)
-        return widget
-    return show
-
-
 def assert_inside(plot, steps: np.ndarray, *columns: np.ndarray, log: bool = False) -> None:
     (x0, x1), (y0, y1) = plot.getPlotItem().vb.viewRange()
     values = np.concatenate(columns)

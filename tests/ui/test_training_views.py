@@ -62,18 +62,6 @@ def affine3d() -> Run:
     return Run("affine3d", 50)
 
 
-@pytest.fixture
-def shown(qtbot):
-    """`shown(widget)`: the widget at dock size, on screen (offscreen), owned by qtbot."""
-    def show(widget, width: int = 440, height: int = 300):
-        qtbot.addWidget(widget)
-        widget.resize(width, height)
-        widget.show()
-        qtbot.waitExposed(widget)
-        return widget
-    return show
-
-
 def _bluish(color: QColor) -> bool:
     return color.blue() > color.red() + 40
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from laegna_gui.engine.compiled.codes import BCE, CE_LOGITS, CE_PROBABILITIES, MAE, MSE, MULTI_MARGIN
 from laegna_gui.engine.compiled.jit import jit
+from laegna_gui.engine.compiled.ops import exp_sum
 
 F32 = np.float32
 F32_MAX = float(np.finfo(np.float32).max)
@@ -73,12 +74,7 @@ def cross_entropy(kind, vals, grads, col, width, labels, idx, bl):
                 grads[b, col + j] = 0.0
             grads[b, col + label] = F32(-1.0 / (bl * p)) if p >= CE_MIN else F32(0.0)
             continue
-        top = -np.inf
-        for j in range(width):
-            top = max(top, np.float64(vals[b, col + j]))
-        sum_exp = 0.0
-        for j in range(width):
-            sum_exp += math.exp(np.float64(vals[b, col + j]) - top)
+        top, sum_exp = exp_sum(vals, b, col, width)
         total += top + math.log(sum_exp) - np.float64(vals[b, col + label])
         for j in range(width):
             share = math.exp(np.float64(vals[b, col + j]) - top) / sum_exp

@@ -70,12 +70,7 @@ def dense_forward(params, w0, b0, vals, scol, n_in, col, width, bl):
 def activate(function, slope, vals, scol, col, width, bl):
     for b in range(bl):
         if function == 5:  # softmax over the row
-            top = -np.inf
-            for j in range(width):
-                top = max(top, np.float64(vals[b, scol + j]))
-            total = 0.0
-            for j in range(width):
-                total += math.exp(np.float64(vals[b, scol + j]) - top)
+            top, total = exp_sum(vals, b, scol, width)
             for j in range(width):
                 vals[b, col + j] = F32(math.exp(np.float64(vals[b, scol + j]) - top) / total)
             continue
@@ -92,6 +87,18 @@ def activate(function, slope, vals, scol, col, width, bl):
             elif function == 6:
                 v = 1.0 if v > 0.0 else 0.0
             vals[b, col + j] = F32(v)
+
+
+@jit
+def exp_sum(vals, b, col, width):
+    """(max, Σ exp(v − max)) of one row's values: the stable way to softmax them."""
+    top = -np.inf
+    for j in range(width):
+        top = max(top, np.float64(vals[b, col + j]))
+    total = 0.0
+    for j in range(width):
+        total += math.exp(np.float64(vals[b, col + j]) - top)
+    return top, total
 
 
 @jit
