@@ -9,7 +9,6 @@ batch-norm statistics) of before that step; `result` says what happened.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
