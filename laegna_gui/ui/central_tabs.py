@@ -3,6 +3,8 @@ and the training controller. Builds and wires only."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtWidgets import QScrollArea, QTabWidget, QWidget
 
@@ -16,8 +18,10 @@ from laegna_gui.ui.space3d.affine_fit_view import AffineFitView
 from laegna_gui.ui.space3d.landscape_view import LandscapeView
 from laegna_gui.ui.space3d.layer_space_view import LayerSpaceView
 from laegna_gui.ui.space3d.transform_lab import TransformLab
-from laegna_gui.ui.training.controller import TrainingController
 from laegna_gui.ui.view_names import VIEWS
+
+if TYPE_CHECKING:
+    from laegna_gui.ui.training.controller import TrainingController
 
 MAX_WEIGHT_CHOICES = 400
 

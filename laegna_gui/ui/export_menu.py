@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
@@ -13,12 +14,12 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.datasets import make_dataset
 from laegna_gui.core.export_csv import dataset_csv, history_csv
-from laegna_gui.engine.export_script import pytorch_script
-from laegna_gui.engine.export_weights import state_dict_bytes
-from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.document import Document
 from laegna_gui.ui.export_target import suggested_path, write_export
-from laegna_gui.ui.training.controller import TrainingController
+
+if TYPE_CHECKING:
+    from laegna_gui.engine.snapshot import Snapshot
+    from laegna_gui.ui.training.controller import TrainingController
 
 DEFAULT_SCRIPT_STEPS = 1000  # an untrained network's script still trains for a while
 # name: (text, tooltip, file suffix, file filter)
@@ -90,12 +91,17 @@ class ExportMenu(QMenu):
             return "There is no loss history yet. Press Play or Step to train; each update of the curves is a row."
         return None
 
+    # the engine's writers import torch: only when a file is written, not with the menu
     def _script(self, path: Path) -> str:
+        from laegna_gui.engine.export_script import pytorch_script
+
         latest = self.controller.latest
         steps = latest.step if latest is not None and latest.step > 0 else DEFAULT_SCRIPT_STEPS
         return pytorch_script(self.document.project, steps, path.name)
 
     def _weights(self, path: Path) -> bytes:
+        from laegna_gui.engine.export_weights import state_dict_bytes
+
         latest = self.controller.latest
         return state_dict_bytes(self.document.project, latest.weights, latest.step)
 

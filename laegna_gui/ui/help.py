@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QUrl, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -10,9 +12,11 @@ from PySide6.QtWidgets import (
 )
 
 from laegna_gui import __version__
-from laegna_gui.ui.help_plots import ActivationPlots
 from laegna_gui.ui.help_topics import TOPICS, topic
 from laegna_gui.ui.naming import name_parts
+
+if TYPE_CHECKING:
+    from laegna_gui.ui.help_plots import ActivationPlots
 
 PLOTTED_TOPIC = "activations"  # the page that shows a plot per activation
 BUTTON_SIZE = 20
@@ -72,6 +76,9 @@ class ConceptsGuide(QDialog):
         shown = TOPICS[row]
         self.page.setMarkdown(shown.text())
         if shown.id == PLOTTED_TOPIC and self.plots is None:
+            # imported here: the plots use torch, which the window itself need not load
+            from laegna_gui.ui.help_plots import ActivationPlots
+
             self.plots = ActivationPlots()
             self._right.addWidget(self.plots)
             self._right.setSizes([320, 380])  # the text stays readable above the plots

@@ -9,6 +9,7 @@ from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from laegna_gui.ui.app import load_start_project, make_application
+from laegna_gui.ui.space3d.gl import gl_view_type
 from laegna_gui.ui.theme import apply_theme
 
 SETTLE_MS = 250  # let layout and the first paint (also of GL views) happen before grabbing
@@ -18,12 +19,11 @@ def grab_with_gl(window: QWidget) -> QPixmap:
     """`QWidget.grab` leaves 3-D views blank or without their text; paint each visible GL
     view's own framebuffer over its place."""
     pixmap = window.grab()
-    try:
-        from pyqtgraph.opengl import GLViewWidget
-    except ImportError:  # pragma: no cover - PyOpenGL is a dependency
+    view_type = gl_view_type()
+    if view_type is None:  # no 3-D view has been made
         return pixmap
     painter = QPainter(pixmap)
-    for view in window.findChildren(GLViewWidget):
+    for view in window.findChildren(view_type):
         if view.isVisible():
             painter.drawImage(view.mapTo(window, QPoint(0, 0)), view.grabFramebuffer())
     painter.end()

@@ -20,7 +20,7 @@ from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.ui import style
 from laegna_gui.ui.naming import INTERACTIVE
-from laegna_gui.ui.space3d.gl import GLPanel
+from laegna_gui.ui.space3d.gl import GLPanel, gl_view_type
 
 PNG_SCALE = 2.0        # images are drawn at twice the screen size (at least), so they stay sharp
 CANVAS_MARGIN = 24.0   # scene units of background around the network
@@ -214,11 +214,8 @@ def _svg(size: QSize, widget: QWidget, paint) -> bytes:
 
 # --- 3-D views: read back from OpenGL ------------------------------------------------------
 def _is_gl_view(widget: QWidget) -> bool:
-    try:
-        from pyqtgraph.opengl import GLViewWidget
-    except ImportError:  # pragma: no cover - PyOpenGL is a dependency
-        return False
-    return isinstance(widget, GLViewWidget)
+    view_type = gl_view_type()
+    return view_type is not None and isinstance(widget, view_type)
 
 
 def _gl_panel(widget: QWidget) -> GLPanel | None:
@@ -229,11 +226,11 @@ def _gl_panel(widget: QWidget) -> GLPanel | None:
 
 def _gl_image(widget: QWidget) -> QImage:
     panel = _gl_panel(widget)
-    view = widget if panel is None else panel.view
-    if view is None:
+    if panel is not None and not panel.has_gl:
         raise LaegnaError("3-D views need OpenGL, which is not available here, so this view has no "
                           "picture to export. Run Laegna on a desktop with OpenGL to export it.")
-    if not view.isVisibleTo(widget.window()) or view.width() <= 0:
+    view = widget if panel is None else panel.view  # None until the panel has been shown
+    if view is None or not view.isVisibleTo(widget.window()) or view.width() <= 0:
         raise LaegnaError("This 3-D view has nothing to show yet" + _placeholder_text(panel or view) + ".")
     image = view.grabFramebuffer()
     if image.isNull():

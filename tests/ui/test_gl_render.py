@@ -64,6 +64,24 @@ def test_affine_fit_view_renders_the_clouds(qtbot):
     assert differs_from_empty(fit.panel.view, qtbot) > 0.02
 
 
+def test_affine_fit_view_fed_before_it_is_shown_draws_the_fit_when_shown(qtbot):
+    """Its GL scene is made on first show, from the problem and snapshot it already has."""
+    from laegna_gui.ui.space3d.affine_fit_view import AffineFitView
+
+    trainer = Trainer(load_preset("affine3d"))
+    trainer.run(100)
+    fit = AffineFitView()
+    fit.set_problem(trainer.data, affine.from_linear(*hidden_affine(0)), "dense1")
+    snapshot = trainer.snapshot()
+    fit.show_snapshot(snapshot)
+    assert fit.panel.has_gl and fit.panel.view is None
+    show(fit, qtbot)
+    W, b = (np.asarray(snapshot.weights[f"dense1.{k}"], dtype=float) for k in ("weight", "bias"))
+    np.testing.assert_allclose(fit._scene.prediction.points, fit.source @ W.T + b)
+    assert fit._scene.prediction.scatter.visible()
+    assert differs_from_empty(fit.panel.view, qtbot) > 0.02
+
+
 @pytest.mark.parametrize("target, view", [("xor", "transform-lab"), ("xor", "landscape"),
                                           ("xor", "layer-space"), ("affine3d", "affine-fit")])
 def test_screenshot_captures_each_3d_tab(tmp_path, target, view):

@@ -411,3 +411,26 @@ def test_both_scenes_really_render(space, landscape, run, qtbot):
     assert _painted(space.panel.view.grabFramebuffer(), background) > 0.01
     assert _painted(landscape.panel.view.grabFramebuffer(), background) > 0.15
     assert lv_module.HINT == landscape.hint.text()
+
+
+@pytest.mark.gl
+def test_scenes_fed_while_hidden_draw_it_when_first_shown(run, qtbot):
+    """The GL view and its items are made on first show; what arrived before is drawn then."""
+    space, landscape = LayerSpaceView(), LandscapeView()
+    for view in (space, landscape):
+        qtbot.addWidget(view)
+        view.resize(700, 600)
+    space.show_stages(run.dense1)
+    landscape.show_landscape(run.weight_landscape)
+    landscape.show_path(run.path)
+    assert space.panel.has_gl and space.panel.view is None and landscape.panel.view is None
+    for view in (space, landscape):
+        view.show()
+        qtbot.waitExposed(view)
+    np.testing.assert_allclose(space.points_item.pos, space.points_at())
+    np.testing.assert_allclose(space.grid_item.pos, space.grid_at())
+    assert landscape.surface.visible()
+    np.testing.assert_allclose(landscape.path_item.pos, landscape.drawn_path(), rtol=1e-6)
+    background = QColor(247, 248, 250)
+    qtbot.waitUntil(lambda: _painted(landscape.panel.view.grabFramebuffer(), background) > 0.15)
+    qtbot.waitUntil(lambda: _painted(space.panel.view.grabFramebuffer(), background) > 0.01)

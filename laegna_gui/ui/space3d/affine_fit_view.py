@@ -120,9 +120,18 @@ class AffineFitView(QWidget):
         self.pages.addWidget(content)
         self._content = content
 
-        if self.panel.has_gl:
-            self._scene = _FitScene(self.panel.view)
-            self.reset_camera()
+        self.panel.view_created.connect(self._make_scene)  # on first show, where GL works
+
+    def _make_scene(self, view) -> None:
+        """The scene's items, when the panel makes its GL view; then the problem and fit so far."""
+        self._scene = _FitScene(view)
+        self.reset_camera()
+        if self.layer is None:
+            return
+        self._scene.set_problem(self.source, self.target, self._links)
+        if self.learned_matrix is not None:
+            W, b = affine.to_linear(self.learned_matrix)
+            self._scene.show_prediction(self.source @ W.T + b)
 
     # --- API ---------------------------------------------------------------------------------
     def set_problem(self, dataset, true_matrix: np.ndarray | None, layer: str | None) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+import functools
+import sys
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 NO_GL_MESSAGE = ("3-D views need OpenGL, which is not available here ({reason}). "
@@ -12,7 +15,12 @@ NO_GL_MESSAGE = ("3-D views need OpenGL, which is not available here ({reason}).
 
 def gl_unavailable_reason() -> str:
     """'' when an OpenGL view can be created, else why not (offscreen platform, no context)."""
-    platform = QGuiApplication.platformName()
+    return _probe(QGuiApplication.platformName())
+
+
+@functools.cache
+def _probe(platform: str) -> str:
+    """The answer cannot change while the process runs: probe a GL context once, not per view."""
     if platform in ("offscreen", "minimal", "vnc"):
         return f"the '{platform}' display has no OpenGL"
     try:
@@ -29,31 +37,59 @@ def gl_unavailable_reason() -> str:
     return "" if ok else "the OpenGL context could not be made current"
 
 
+def gl_view_type() -> type | None:
+    """pyqtgraph's GLViewWidget class once pyqtgraph.opengl has been imported, else None.
+    Asking whether a widget is a 3-D view must not import it (PyOpenGL takes ~0.15 s):
+    no GLViewWidget can exist before the module has been imported."""
+    module = sys.modules.get("pyqtgraph.opengl")
+    return getattr(module, "GLViewWidget", None)
+
+
 class GLPanel(QWidget):
-    """Holds `self.view` (a pyqtgraph GLViewWidget) when GL works; otherwise `self.view`
-    is None and a readable message takes its place."""
+    """Where OpenGL works (`has_gl`), holds `self.view` (a pyqtgraph GLViewWidget) from the
+    first time the panel is shown; owners build their scene items in a slot connected to
+    `view_created`. Without GL, `self.view` stays None and a readable message takes its place.
+
+    The view is made on first show, not with the panel: the 3-D tabs start hidden, and
+    importing pyqtgraph.opengl (PyOpenGL) and making four GL views would delay the window."""
+
+    view_created = Signal(object)  # the new GLViewWidget, once
 
     def __init__(self, object_name: str) -> None:
         super().__init__()
         self.setObjectName(object_name)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
         reason = gl_unavailable_reason()
         self.view = None
+        self._has_gl = not reason
         if reason:
             message = QLabel(NO_GL_MESSAGE.format(reason=reason), objectName=f"{object_name}NoGL")
             message.setWordWrap(True)
             message.setAlignment(Qt.AlignmentFlag.AlignCenter)
             message.setStyleSheet("color: #6b7785; padding: 24px;")
-            layout.addWidget(message)
-        else:
-            import pyqtgraph.opengl as gl
-
-            self.view = gl.GLViewWidget()
-            self.view.setObjectName(f"{object_name}GL")
-            self.view.setBackgroundColor((247, 248, 250))
-            layout.addWidget(self.view)
+            self._layout.addWidget(message)
 
     @property
     def has_gl(self) -> bool:
-        return self.view is not None
+        """OpenGL works here, so the panel shows (or, once shown, will show) a 3-D view."""
+        return self._has_gl
+
+    def ensure_view(self) -> QWidget | None:
+        """The GL view, made now if GL works and it does not exist yet; None without GL."""
+        if self._has_gl and self.view is None:
+            import pyqtgraph.opengl as gl
+
+            self.view = gl.GLViewWidget()
+            self.view.setObjectName(f"{self.objectName()}GL")
+            self.view.setBackgroundColor((247, 248, 250))
+            self._layout.addWidget(self.view)
+            if self.isVisible():  # at once, not on the next pass of the event loop: it can be grabbed now
+                self.view.show()
+                self._layout.activate()
+            self.view_created.emit(self.view)
+        return self.view
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.ensure_view()

@@ -219,13 +219,11 @@ class LandscapeView(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.note)
-        self._build_scene()
+        self.surface = self.path_item = self.current_item = None  # made with the GL view, on first show
+        self.panel.view_created.connect(self._build_scene)
 
-    def _build_scene(self) -> None:
-        self.surface = self.path_item = self.current_item = None
-        view = self.panel.view
-        if view is None:
-            return
+    def _build_scene(self, view) -> None:
+        """The scene's items, when the panel makes its GL view; then the landscape and path so far."""
         import pyqtgraph.opengl as gl
 
         h, r = SURFACE_HEIGHT, SCENE_HALF
@@ -290,6 +288,10 @@ class LandscapeView(QWidget):
             view.addItem(item)
         self._set_scene_visible(False)
         view.setCameraPosition(pos=QVector3D(0, 0, h * 0.35), distance=4.3 * r, elevation=40, azimuth=-62)
+        if self.landscape is not None:
+            self._draw_surface()
+        if self.path is not None:
+            self.show_path(self.path)
 
     def _set_scene_visible(self, on: bool) -> None:
         for item in [self.surface, self.path_item, self.current_item, self.path_ghost, self.current_ghost,
@@ -390,6 +392,8 @@ class LandscapeView(QWidget):
         return np.column_stack([x, y, self.height(kept[:, 2]) + PATH_LIFT]) if len(kept) else np.zeros((0, 3))
 
     def _draw_surface(self) -> None:
+        if self.surface is None:  # the panel has not been shown yet: drawn when its view is made
+            return
         land = self.landscape
         x, y = self.scene_xy(land.alphas, land.betas)
         colors = loss_colors(self.heights.unit(land.losses)).reshape(-1, 4)

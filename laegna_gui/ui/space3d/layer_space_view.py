@@ -175,7 +175,8 @@ class LayerSpaceView(QWidget):
         layout.addWidget(self.slider)
         layout.addWidget(self._ticks())
         layout.addWidget(self.caption)
-        self._build_scene()
+        self.points_item = self.grid_item = None  # made with the GL view, on first show
+        self.panel.view_created.connect(self._build_scene)
 
     def _ticks(self) -> QWidget:
         """'input · W·x · +b · activation' under the slider, each name under its tick;
@@ -198,11 +199,8 @@ class LayerSpaceView(QWidget):
         row.setAccessibleName(" · ".join(STAGES))
         return row
 
-    def _build_scene(self) -> None:
-        self.points_item = self.grid_item = None
-        view = self.panel.view
-        if view is None:
-            return
+    def _build_scene(self, view) -> None:
+        """The scene's items, when the panel makes its GL view; then what is already known."""
         import pyqtgraph.opengl as gl
 
         r = SCENE_RADIUS
@@ -225,9 +223,13 @@ class LayerSpaceView(QWidget):
         self.points_item = li.gl_points(POINT_SIZE)
         view.addItem(self.points_item)
         view.setCameraPosition(pos=QVector3D(0, 0, 0), distance=3.5 * r, elevation=28, azimuth=-60)
+        self._scale = 1.0  # new items are not zoomed yet
+        if self.stages is not None:
+            self.points_item.setData(color=li.label_colors(self.stages.labels))
+        self._draw()
 
     def _set_axis_names(self, names: tuple[str, str, str]) -> None:
-        if self.panel.view is None or names == self._axis_names:
+        if self.points_item is None or names == self._axis_names:
             return
         self._axis_names = names
         for label, name in zip(self.axis_labels, names):

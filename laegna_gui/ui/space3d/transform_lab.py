@@ -397,11 +397,17 @@ class TransformLab(QWidget):
         morph.addWidget(self.t_label)
         layout.addLayout(morph)
 
-        self._scene = None
-        if self.panel.has_gl:
-            self._scene = _LabScene(self.panel.view)
-            self.reset_camera()
+        self._scene = None  # made with the GL view, on first show
+        self.panel.view_created.connect(self._make_scene)
         return box
+
+    def _make_scene(self, view) -> None:
+        """The scene's items, when the panel makes its GL view; then the object and matrix now."""
+        self._scene = _LabScene(view)
+        self._scene.set_dataset(self._dataset)
+        self._scene.set_object(self.object_combo.currentData())
+        self.reset_camera()
+        self._update_scene()
 
     # --- public API -----------------------------------------------------------------------------
     def matrix(self) -> np.ndarray:
