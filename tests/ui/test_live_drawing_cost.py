@@ -434,3 +434,18 @@ def test_a_window_slower_than_the_snapshot_rate_never_gets_a_queue_of_snapshots(
         assert len(sent) == 3  # is not waited for for ever
     finally:
         worker.pause()
+
+
+def test_a_new_trainer_warms_up_once_the_window_has_drawn_its_first_snapshot(monkeypatch):
+    from laegna_gui.engine.trainer import Trainer
+
+    calls = []
+    monkeypatch.setattr(Trainer, "warm_up", lambda self: calls.append(self))
+    worker = TrainingWorker()
+    worker.load(load_preset("xor"), False)
+    assert calls == []  # the first frame is not kept waiting by loading kernels
+    worker.frame_drawn()
+    assert calls == [worker.trainer]
+    worker.frame_drawn()
+    worker._warm_up()  # the fallback timer, firing later, does nothing more
+    assert calls == [worker.trainer]

@@ -53,6 +53,7 @@ FRAME_WAIT_SECONDS = 0.012  # at most this long per snapshot the worker steps as
 # behind a queue of snapshots, which would keep its event loop from ever running its timers.
 MAX_UNDRAWN_SECONDS = 0.5
 PACING_MAX_CORES = 2  # with more, the window and the worker do not have to share a core
+WARM_UP_AT_LATEST_MS = 1000  # a new trainer's warm-up waits this long at most for a drawn frame
 
 
 def usable_cores() -> int:
@@ -106,6 +107,7 @@ class TrainingWorker(QObject):
     landscape_ready = Signal(object)      # Landscape, or None when cancelled or failed
     landscape_done = Signal(int, object)  # (ticket, Landscape | None): lets the controller drop stale results
     layer_stages_ready = Signal(object)   # LayerStages of the space layer, after each snapshot
+    _warm_up_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -126,6 +128,8 @@ class TrainingWorker(QObject):
         self._frame_drawn.set()
         self._window_reports = False  # the window has called frame_drawn() at least once
         self._in_flight_since: float | None = None  # when the last undrawn snapshot left
+        self._warm_pending = False  # a new trainer's warm-up waits for the first frame drawn
+        self._warm_up_requested.connect(self._warm_up)
 
     # --- commands (slots, called through queued connections) -----------------
     @Slot(object, bool)
@@ -139,9 +143,19 @@ class TrainingWorker(QObject):
                 trainer.step_count, trainer.epoch = old.step_count, old.epoch
             self.trainer = trainer
             self._emit_snapshot()
-            trainer.warm_up()  # one-time costs now, in this thread, not on the first Step or Play
-            _freeze_start_up_objects()
+            # one-time costs (loading the kernels, choosing the engine) in this thread, not on
+            # the first Step or Play — but after the window has drawn this first snapshot: they
+            # hold the GIL for a moment that the first frame should not wait for
+            self._warm_pending = True
+            QTimer.singleShot(WARM_UP_AT_LATEST_MS, self._warm_up)  # no window reporting frames
         self._guarded(build, needs_trainer=False)
+
+    @Slot()
+    def _warm_up(self) -> None:
+        if not self._warm_pending:
+            return
+        self._warm_pending = False
+        self._guarded(lambda: (self.trainer.warm_up(), _freeze_start_up_objects()))
 
     @Slot()
     def play(self) -> None:
@@ -250,6 +264,8 @@ class TrainingWorker(QObject):
             self._frame_drawn.set()
 
     def frame_drawn(self) -> None:
+        if self._warm_pending:
+            self._warm_up_requested.emit()  # queued to this object's thread
         self._window_reports = True
         self._in_flight_since = None
         self._frame_drawn.set()
