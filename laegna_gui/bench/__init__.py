@@ -66,7 +66,9 @@ def _measure_row(target: BenchTarget, seconds: float, live: dict, progress: Prog
 
     if progress:
         progress(f"headless {target.label} ({i}/{count})")
-    return make_row(target, bench_engine(target.project, seconds), bench_torch_loop(target.project, seconds), live)
+    engine = bench_engine(target.project, seconds)
+    torch_engine = bench_engine(target.project, seconds, "torch").examples_per_s if target.kind == "scale" else None
+    return make_row(target, engine, bench_torch_loop(target.project, seconds), live, torch_engine)
 
 
 def _summary(targets: list[BenchTarget], rows: list[dict], live: dict[str, dict]) -> dict:

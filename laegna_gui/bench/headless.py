@@ -44,12 +44,17 @@ class _EngineRun:
     """`Trainer.run` in chunks. A chunk that diverges counts no steps, and training starts
     again from a fresh Trainer, as the Reset button would (its time is counted)."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, engine: str = "auto") -> None:
         from laegna_gui.engine.trainer import Trainer
 
-        self._make = lambda: Trainer(project)
+        def make() -> Trainer:
+            trainer = Trainer(project)
+            trainer.engine_choice = engine
+            trainer.warm_up()  # as the window's worker does: kernels loaded, the engine chosen
+            return trainer
+
+        self._make = make
         self.trainer = self._make()
-        self.trainer.warm_up()  # as the window's worker does: kernels loaded, the engine chosen
         self.diverged = 0
 
     def __call__(self, k: int) -> int:
@@ -58,14 +63,14 @@ class _EngineRun:
         except TrainingDiverged:
             self.diverged += 1
             self.trainer = self._make()
-            self.trainer.warm_up()
             return 0
         return k
 
 
-def bench_engine(project: Project, seconds: float) -> EngineFigures:
-    """Examples per second of `Trainer.run` at the project's own batch size."""
-    run = _EngineRun(project)
+def bench_engine(project: Project, seconds: float, engine: str = "auto") -> EngineFigures:
+    """Examples per second of `Trainer.run` at the project's own batch size (`engine`:
+    "auto" as the app chooses, or "compiled" / "torch" forced)."""
+    run = _EngineRun(project, engine)
     run(WARMUP_STEPS)  # also triggers any JIT compile
     run.diverged = 0
     steps, elapsed = timed(run, seconds)

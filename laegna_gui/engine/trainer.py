@@ -201,7 +201,10 @@ class Trainer(EngineChoice):
 
     def _gradient_norm(self) -> float:
         grads = self.flat.grads
-        return math.sqrt(float(np.dot(grads, grads.astype(np.float64)))) if grads.size else 0.0
+        squares = float(np.dot(grads, grads))  # float32: fast, but it overflows first…
+        if not math.isfinite(squares):  # …so a huge (or non-finite) one is summed again in float64
+            squares = float(np.dot(grads.astype(np.float64), grads.astype(np.float64)))
+        return math.sqrt(squares)
 
     def _diverged_message(self, what: str) -> str:
         return (f"training diverged at step {self.step_count + 1}: the {what} became NaN or infinite. "

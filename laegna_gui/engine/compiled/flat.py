@@ -10,6 +10,8 @@ two iterations carries everything over with nothing to copy.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -111,4 +113,6 @@ class FlatGuard:
         np.copyto(self.flat.stats, self.stats)
 
     def finite(self) -> bool:
-        return bool(np.isfinite(self.flat.params).all() and np.isfinite(self.flat.stats).all())
+        # max and min are NaN when any value is, ±inf when any is: no temporary arrays
+        return all(a.size == 0 or (math.isfinite(a.max()) and math.isfinite(a.min()))
+                   for a in (self.flat.params, self.flat.stats))
