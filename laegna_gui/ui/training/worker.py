@@ -43,8 +43,8 @@ from laegna_gui.engine.trainer import TORCH, Trainer
 MAX_SNAPSHOTS_PER_SECOND = 32  # "about 30 a second": enough for smooth views, never one per step
 SNAPSHOT_PERIOD = 1.0 / MAX_SNAPSHOTS_PER_SECOND
 # Making a snapshot (losses, probes, copies) may take at most this share of the worker's
-# time: a big network whose probes take 30 ms gets fewer snapshots, not a slower training.
-SNAPSHOT_SHARE = 0.25
+# CPU time: a big network whose probes take 25 ms gets fewer snapshots, not a slower training.
+SNAPSHOT_SHARE = 0.15
 MAX_PROGRESS_PER_SECOND = 20
 CHUNK_SECONDS = 0.008  # one burst of iterations between two looks at the command queue
 FRAME_WAIT_SECONDS = 0.012  # at most this long per snapshot the worker steps aside while it is drawn
@@ -350,8 +350,9 @@ class TrainingWorker(QObject):
         if now >= self._next_emit and not self._window_behind(now):
             # the next one is due a period after this one was due, not after it left: a late
             # snapshot does not slow the rate down; one more than a period late starts afresh
+            cpu = time.thread_time()  # this thread's own work: waiting for the GIL is not its cost
             self._emit_snapshot(sample=True)  # large data: measured on a fixed sample
-            self._snapshot_period = max(SNAPSHOT_PERIOD, (time.perf_counter() - now) / SNAPSHOT_SHARE)
+            self._snapshot_period = max(SNAPSHOT_PERIOD, (time.thread_time() - cpu) / SNAPSHOT_SHARE)
             self._next_emit += self._snapshot_period
             if self._next_emit < now:
                 self._next_emit = now + self._snapshot_period
