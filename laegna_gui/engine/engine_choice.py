@@ -83,7 +83,9 @@ class EngineChoice:
                                self.flat.params.size)
 
     def _engine(self) -> CompiledEngine:
-        if self._compiled is None or not self.flat.still_bound():
+        if not self.flat.still_bound():
+            self.flat.rebind()
+        if self._compiled is None:
             self._compiled = CompiledEngine(self)
         return self._compiled
 

@@ -173,6 +173,8 @@ class Trainer(EngineChoice):
         those from before this step."""
         if not self.network.training:
             self.network.train()
+        if not self.flat.still_bound():  # a tensor was replaced: share the buffers again
+            self.flat.rebind()
         if self._has_dropout:
             self.network.set_step(self.step_count)
         self.guard.save()  # before the forward pass, which updates batch-norm statistics

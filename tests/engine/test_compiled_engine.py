@@ -238,3 +238,16 @@ def test_the_kernel_does_not_hold_the_gil(builders):
     worker.join()
     assert trainer.step_count == 20010 + steps
     assert count > 100_000, count
+
+
+def test_a_replaced_tensor_is_bound_to_the_shared_buffers_again(builders):
+    compiled, reference = twins(builders.preset("xor"))
+    compiled.run(10), reference.run(10)
+    for trainer in (compiled, reference):  # e.g. code that assigns instead of writing in place
+        layer = trainer.network.layer("dense1")
+        layer.bias.data = layer.bias.detach().clone() + 0.5
+    compiled.run(20), reference.run(20)
+    assert_same(compiled, reference)
+    assert compiled.flat.still_bound()
+    np.testing.assert_array_equal(compiled.network.layer("dense1").bias.detach().numpy(),
+                                  compiled.weights()["dense1.bias"])

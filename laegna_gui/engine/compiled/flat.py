@@ -1,7 +1,7 @@
 """Every number training changes, in a few flat float32 buffers that torch views.
 
 `FlatState(network)` moves each parameter, its gradient and each batch-norm statistic into
-one of three flat arrays and points the torch tensors at slices of them (`tensor.data =
+flat arrays and points the torch tensors at slices of them (`tensor.data =
 view`), so the torch modules, the torch optimizer and the compiled kernels read and write
 the same memory. The optimizer's state (momentum, Adam's moments, step counts) lives here
 too: `bind_optimizer` hands a torch optimizer views of it, so switching engines between
@@ -34,6 +34,13 @@ class FlatState:
         # per tensor, as torch keeps them: the optimizer's step count and NAdam's mu product
         self.steps = np.zeros(max(1, len(params)), dtype=np.float32)
         self.mu_products = np.ones(max(1, len(params)), dtype=np.float32)
+        self._tensors = (params, stats)
+        self.rebind()
+
+    def rebind(self) -> None:
+        """Copy the tensors' values in and point them (and the gradients) at the buffers
+        again: also after someone replaced a tensor instead of writing into it."""
+        params, stats = self._tensors
         self._bind(params, self.params, self.param_slices, self.grads)
         self._bind(stats, self.stats, self.stat_slices, None)
         self._pointers = self._current_pointers()
@@ -48,9 +55,9 @@ class FlatState:
                 tensor.grad = torch.from_numpy(grads[start:stop]).view(tensor.shape)
 
     def _current_pointers(self) -> tuple[int, ...]:
-        tensors = list(self.trainables.values())
-        return tuple(p.data_ptr() for p in tensors) + tuple(
-            p.grad.data_ptr() if p.grad is not None else 0 for p in tensors)
+        params, stats = self._tensors
+        return (tuple(t.data_ptr() for t in (*params.values(), *stats.values()))
+                + tuple(p.grad.data_ptr() if p.grad is not None else 0 for p in params.values()))
 
     def still_bound(self) -> bool:
         """False if a tensor or gradient was replaced instead of written in place."""
