@@ -158,25 +158,39 @@ def test_the_kernels_compile_in_memory_without_a_writable_cache(tmp_path):
 
 
 def test_the_window_trains_with_torch_while_a_fresh_install_compiles_the_kernels(tmp_path):
-    """A first start: the kernels compile in another process (the window's thread is never
-    held up by numba); torch trains meanwhile, then the compiled engine takes over."""
+    """A first start: the kernels are prepared in another process (the window's thread is
+    never held up by numba); torch trains meanwhile, then the compiled engine takes over.
+    The other process here copies this session's compiled kernels into the new cache
+    instead of compiling them again (compiling from nothing is the test above)."""
+    from laegna_gui.engine.compiled.cache import cache_folder
+
+    go = tmp_path / "go"  # the stand-in waits for it: the script first checks what happens meanwhile
+    stand_in = ("import os, shutil, sys, time\n"
+                "while not os.path.exists(sys.argv[3]): time.sleep(0.01)\n"
+                "shutil.copytree(sys.argv[1], sys.argv[2], dirs_exist_ok=True)\n"
+                "open(sys.argv[2] + '/ready', 'w').close()\n")
     script = (
-        "import time\n"
+        "import sys, time\n"
         "from laegna_gui.engine.compiled import prepare\n"
+        "from laegna_gui.engine.compiled.cache import cache_folder\n"
+        f"prepare._command = lambda: [sys.executable, '-c', {stand_in!r}, {str(cache_folder())!r},"
+        f" str(cache_folder()), {str(go)!r}]\n"
         "from laegna_gui.core.presets import load_preset\n"
         "from laegna_gui.engine.trainer import Trainer, COMPILED, TORCH\n"
         "t = Trainer(load_preset('xor')); t.wait_for_kernels = False\n"
         "assert t.engine_name == TORCH and 'prepared' in t.engine_reason, t.engine_reason\n"
         "t.warm_up(); assert prepare.preparing()\n"
         "t.run(5); assert t.step_count == 5 and not prepare.loaded()  # torch trained\n"
-        "deadline = time.monotonic() + 600\n"
+        "assert 'numba' not in sys.modules and prepare.preparing()  # nothing of numba here yet\n"
+        f"open({str(go)!r}, 'w').close()\n"
+        "deadline = time.monotonic() + 300\n"
         "while not prepare.ensure(block=False):\n"
         "    assert time.monotonic() < deadline\n"
         "    t.run(1)\n"
         "assert t.engine_name == COMPILED, t.engine_reason\n"
-        "steps = t.step_count; t.run(100); assert t.step_count == steps + 100\n"
-        "import sys; assert 'numba' in sys.modules\n")
+        "steps = t.step_count; t.run(100); assert t.step_count == steps + 100\n")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "OMP_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert list(tmp_path.glob("laegna/numba-*/ready"))  # the next start loads them at once
+    assert cache_folder().exists()  # (this session's own cache is untouched)
