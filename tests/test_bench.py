@@ -33,8 +33,17 @@ def _bench(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def short_run() -> subprocess.CompletedProcess:
-    return _bench("--short", "--json")
+def project_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bench") / "mine.laegna"
+    save_project(load_preset("and"), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def short_run(project_file) -> subprocess.CompletedProcess:
+    """One short bench, on a project file and a preset (every preset would take a minute or
+    two of CI time; that the default is every preset is checked below without running it)."""
+    return _bench("--short", "--json", str(project_file), "spiral3")
 
 
 def test_short_bench_prints_every_key(short_run):
@@ -65,27 +74,25 @@ def _check_rows(rows: list[dict]) -> None:
         assert all(isinstance(v, bool) for v in row["met"].values()), row["target"]
 
 
-def test_short_bench_has_a_row_for_every_preset_with_every_key(short_run):
+def test_short_bench_has_a_row_for_every_target_with_every_key(short_run, project_file):
     rows = json.loads(short_run.stdout)["rows"]
-    assert [row["target"] for row in rows] == [*FIXED_ROWS[:2], *preset_names(), FIXED_ROWS[2]]
+    assert [row["target"] for row in rows] == [*FIXED_ROWS[:2], str(project_file), "spiral3", FIXED_ROWS[2]]
     _check_rows(rows)
     circle = rows[0]
     assert circle["max_width"] == 4 and circle["batch_size"] == 10
     assert set(circle["met"]) == {"examples_per_s", "speedup_vs_torch", "live_examples_per_s", "live_fps",
                                   "gui_gap_p99_ms", "gui_gap_max_ms", "live_fraction"}
+    assert rows[2]["kind"] == "file" and rows[2]["batch_size"] == 4  # the project file's own settings
+    assert rows[3]["kind"] == "preset" and rows[3]["max_width"] == 32
     assert set(rows[-1]["met"]) == {"examples_per_s", "live_fraction"}  # the scale row: never slower than torch
     assert rows[-1]["torch_engine_examples_per_s"] > 0
 
 
-def test_a_project_file_target_gets_a_row_instead_of_the_presets(tmp_path):
-    path = tmp_path / "mine.laegna"
-    save_project(load_preset("and"), path)
-    done = _bench("--short", "--json", str(path))
-    assert done.returncode == 0, done.stderr
-    rows = json.loads(done.stdout)["rows"]
-    assert [row["target"] for row in rows] == [*FIXED_ROWS[:2], str(path), FIXED_ROWS[2]]
-    assert rows[2]["kind"] == "file" and rows[2]["batch_size"] == 4
-    _check_rows(rows)
+def test_without_targets_every_shipped_preset_gets_a_row():
+    from laegna_gui.bench.projects import bench_targets
+
+    assert [t.label for t in bench_targets(None)] == [*FIXED_ROWS[:2], *preset_names(), FIXED_ROWS[2]]
+    assert [t.label for t in bench_targets(["xor"])] == [*FIXED_ROWS[:2], "xor", FIXED_ROWS[2]]
 
 
 @pytest.mark.parametrize("target, phrase", [
