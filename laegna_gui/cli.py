@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--size", default="1400x860", type=_size, help="window size WxH (default 1400x860)")
     shot.add_argument("--steps", type=int, default=0, help="train this many iterations before the capture")
     shot.add_argument("--view", default="network", choices=VIEWS,
-                      help="the centre tab to show: " + ", ".join(VIEWS) + " (3-D views need OpenGL)")
+                      help="the centre tab to show: " + ", ".join(VIEWS)
+                      + " (3-D views need OpenGL: a display or Xvfb)")
     shot.add_argument("--theme", default="light", choices=("light", "dark"),
                       help="the look to render: light (default) or dark")
 

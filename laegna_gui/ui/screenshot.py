@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QTimer
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
+from laegna_gui.core.errors import LaegnaError
 from laegna_gui.ui.app import load_start_project, make_application
-from laegna_gui.ui.space3d.gl import gl_view_type
+from laegna_gui.ui.space3d.gl import gl_unavailable_reason, gl_view_type
 from laegna_gui.ui.theme import apply_theme
 
 SETTLE_MS = 250  # let layout and the first paint (also of GL views) happen before grabbing
+# the centre tabs painted by Qt itself; every other view is a 3-D scene that needs OpenGL
+FLAT_VIEWS = ("network",)
+
+
+def refuse_undrawable_view(view: str) -> None:
+    """A 3-D view without OpenGL would be a picture of the fallback message: refuse it
+    (a LaegnaError, one line) before any window is made or any file written."""
+    reason = "" if view in FLAT_VIEWS else gl_unavailable_reason()
+    if reason:
+        raise LaegnaError(f"the {view} view is 3-D and needs OpenGL, which is not available here ({reason}); "
+                          f"{_where_gl_works(view)}")
+
+
+def _where_gl_works(view: str) -> str:
+    command = f"xvfb-run -a laegna-gui screenshot ... --view {view}"
+    display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    if display and QGuiApplication.platformName() in ("offscreen", "minimal", "vnc"):  # chosen by hand
+        return f"unset QT_QPA_PLATFORM so the command uses the display, or run it under Xvfb: {command}"
+    return f"run the command on a display with OpenGL, or under Xvfb: {command}"
 
 
 def grab_with_gl(window: QWidget) -> QPixmap:
@@ -47,10 +68,12 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
                     steps: int = 0, view: str = "network", theme: str = "light") -> tuple[Path, str]:
     """With `steps`, the window trains that many iterations first (through the real
     worker thread), so the live views show a trained state; `view` picks the centre tab
-    (for the loss landscape it is computed first); `theme` is light or dark (the saved
-    choice is left alone). Returns the file and a line describing the state it shows."""
+    (for the loss landscape it is computed first; a 3-D view where OpenGL is missing is
+    refused with a LaegnaError); `theme` is light or dark (the saved choice is left alone).
+    Returns the file and a line describing the state it shows."""
     project, path = load_start_project(target)
     app = make_application()
+    refuse_undrawable_view(view)
     from laegna_gui.ui.main_window import MainWindow
 
     window = MainWindow(project, path, remember_layout=False)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStyleFactory, Q
 from laegna_gui.ui import style
 from laegna_gui.ui.paths import settings
 from laegna_gui.ui.style import DARK, LIGHT, THEMES, Theme
-from laegna_gui.ui.theme_restyle import restyle_all
+from laegna_gui.ui.theme_restyle import collector_paused, restyle_all
 
 SETTINGS_KEY = "appearance/theme"
 DEFAULT_THEME = "light"
@@ -73,12 +73,15 @@ def apply_theme(name: str) -> Theme:
     theme = theme_named(name)
     app = QApplication.instance()
     style.set_current(theme)
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
-    palette = qt_palette(theme)
-    app.setPalette(palette)
-    QToolTip.setPalette(palette)
-    restyle_all(theme)
+    # Qt sends the new style and palette to every widget from a list of raw pointers, as the
+    # restyle walk does: no garbage collection may free one of them in between
+    with collector_paused():
+        if app.style().name().lower() != "fusion":
+            app.setStyle("Fusion")
+        palette = qt_palette(theme)
+        app.setPalette(palette)
+        QToolTip.setPalette(palette)
+        restyle_all(theme)
     signals().theme_changed.emit(theme.name)
     return theme
 

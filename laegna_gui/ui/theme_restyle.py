@@ -6,13 +6,23 @@ surroundings for the new theme's: plot backgrounds, axes, legends, plot titles, 
 frames and the colours inside widget style sheets. Data colours are never in the table,
 so orange/blue pictures are left alone, and a badge that paints its own background (the
 training banner, a warning) keeps its colours.
+
+The walk runs with the garbage collector paused. Qt hands back the widgets as raw pointers
+that PySide wraps one at a time; a collection in between (on this thread or the training
+thread) can free a widget kept alive only by a reference cycle (a closed panel, a plot
+dropped by its owner), and the next pointer would then be wrapped after it was freed: a
+segfault. Paused, every widget in the list stays alive until the walk is over.
 """
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
@@ -38,15 +48,33 @@ def colour_table(new: Theme) -> dict[str, QColor]:
 def restyle_all(new: Theme) -> None:
     """Swap old theme colours for `new` in every live widget, then repaint the canvases."""
     table = colour_table(new)
-    for widget in QApplication.allWidgets():
-        _restyle_sheet(widget, table)
-        if isinstance(widget, pg.GraphicsView):
-            _restyle_plot(widget, table, new)
-        if isinstance(widget, QGraphicsView):
-            widget.resetCachedContent()
-            if widget.scene() is not None:
-                widget.scene().update()
-            widget.viewport().update()
+    with collector_paused():
+        for widget in QApplication.allWidgets():
+            if shiboken6.isValid(widget):  # one restyled earlier in the walk may have deleted it
+                _restyle_widget(widget, table, new)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection (in any thread) inside the block: see the module docstring."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _restyle_widget(widget: QWidget, table: dict[str, QColor], new: Theme) -> None:
+    _restyle_sheet(widget, table)
+    if isinstance(widget, pg.GraphicsView):
+        _restyle_plot(widget, table, new)
+    if isinstance(widget, QGraphicsView):
+        widget.resetCachedContent()
+        if widget.scene() is not None:
+            widget.scene().update()
+        widget.viewport().update()
 
 
 def swap_sheet(sheet: str, table: dict[str, QColor]) -> str:
