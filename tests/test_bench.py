@@ -1,4 +1,7 @@
-"""`laegna-gui bench` keeps working (short mode). No timing is asserted: CI machines vary."""
+"""`laegna-gui bench` keeps working (short mode). No timing is asserted: CI machines vary.
+A rate measured over a fixed window (live epochs and frames in 0.3 s) may be 0 on a busy
+machine; a rate of a timed loop is above 0 on any machine, because the loop always runs one
+chunk of iterations and counts it (`headless.timed`), and a measured duration is above 0."""
 
 from __future__ import annotations
 
@@ -14,11 +17,13 @@ from hostile_files import make_hostile
 from laegna_gui.core.presets import load_preset, preset_names
 from laegna_gui.core.project_file import save_project
 
-NUMBERS = [
-    f"{kind}_{suffix}" for suffix in ("4_2", "8_8_8")
-    for kind in ("engine_examples_per_s", "torch_loop_examples_per_s", "live_epochs_per_s")
-] + ["live_fps", "step_to_view_ms", "startup_s"]
-NON_NEGATIVE = ["gui_gap_p99_ms", "gui_gap_max_ms"]
+SHAPES = ("4_2", "8_8_8")
+# iterations were run and counted (whatever the speed), or a time went by
+POSITIVE = [f"{kind}_{suffix}" for suffix in SHAPES
+            for kind in ("engine_examples_per_s", "torch_loop_examples_per_s")] + ["step_to_view_ms", "startup_s"]
+# what a fixed window of time happened to hold: nothing, on a machine busy enough
+NON_NEGATIVE = [f"live_epochs_per_s_{suffix}" for suffix in SHAPES] + [
+    "live_fps", "gui_gap_p99_ms", "gui_gap_max_ms"]
 ENGINES = ["engine_4_2", "engine_8_8_8", "engine"]
 ROW_NUMBERS = ["examples_per_s", "torch_loop_examples_per_s", "speedup_vs_torch", "live_examples_per_s",
                "live_epochs_per_s", "live_fps", "gui_gap_p99_ms", "gui_gap_max_ms", "live_fraction",
@@ -51,10 +56,13 @@ def test_short_bench_prints_every_key(short_run):
     assert "Traceback" not in short_run.stderr
     assert not any(line.startswith("error") for line in short_run.stderr.splitlines())
     result = json.loads(short_run.stdout)
-    for key in NUMBERS:
+    for key in POSITIVE:
         assert isinstance(result[key], (int, float)) and math.isfinite(result[key]) and result[key] > 0, key
     for key in NON_NEGATIVE:
         assert isinstance(result[key], (int, float)) and math.isfinite(result[key]) and result[key] >= 0, key
+    for suffix in SHAPES:  # an epoch seen to end was seen in drawn frames, while playing
+        if result[f"live_epochs_per_s_{suffix}"] > 0:
+            assert result[f"live_fps_{suffix}"] > 0, suffix
     assert math.isfinite(result["live_rss_growth_percent"])
     for key in ENGINES:
         assert isinstance(result[key], str) and result[key], key
@@ -68,6 +76,11 @@ def _check_rows(rows: list[dict]) -> None:
         for key in ROW_NUMBERS:
             value = row[key]
             assert isinstance(value, (int, float)) and math.isfinite(value) and value >= 0, (row["target"], key)
+        # headless, iterations always ran (one timed chunk at least); a chunk that diverged counts none
+        assert row["examples_per_s"] > 0 or row["diverged"], row["target"]
+        assert row["torch_loop_examples_per_s"] > 0, row["target"]
+        if row["live_epochs_per_s"] > 0:  # an epoch ended between drawn frames: iterations ran too
+            assert row["live_examples_per_s"] > 0 and row["live_fps"] > 0, row["target"]
         assert isinstance(row["engine"], str) and row["engine"], row["target"]
         assert set(row["met"]) == set(row["targets"]) <= set(row), row["target"]
         assert row["met"] or row["diverged"], row["target"]  # only a run that diverged has no targets
@@ -85,7 +98,7 @@ def test_short_bench_has_a_row_for_every_target_with_every_key(short_run, projec
     assert rows[2]["kind"] == "file" and rows[2]["batch_size"] == 4  # the project file's own settings
     assert rows[3]["kind"] == "preset" and rows[3]["max_width"] == 32
     assert set(rows[-1]["met"]) == {"examples_per_s", "live_fraction"}  # the scale row: never slower than torch
-    assert rows[-1]["torch_engine_examples_per_s"] > 0
+    assert rows[-1]["torch_engine_examples_per_s"] > 0  # a timed loop: at least one chunk, counted
 
 
 def test_without_targets_every_shipped_preset_gets_a_row():
@@ -175,8 +188,17 @@ def test_short_soak_reports_memory_and_gaps_for_every_view():
     assert result["preset"] == "xor" and result["soak_minutes"] == 0.2
     assert result["rss_baseline_mib"] > 0 and result["rss_end_mib"] > 0
     assert result["rss_max_mib"] >= result["rss_end_mib"]
-    assert result["epochs"] > 0 and result["fps_mean"] > 0
-    assert result["gui_gap_max_ms"] >= result["gui_gap_p99_ms"] > 0
+    # 12 s of training: how much of it a busy machine does is not asserted, only that it adds up
+    for key in ("epochs", "epochs_per_s", "fps_mean", "gui_gap_p99_ms", "gui_gap_max_ms"):
+        assert isinstance(result[key], (int, float)) and math.isfinite(result[key]) and result[key] >= 0, key
+    epochs = [row["epoch"] for row in result["samples"]]
+    assert epochs == sorted(epochs) and result["epochs"] == epochs[-1] - epochs[0]  # never counted backwards
+    if result["epochs"] > 0:  # an epoch is seen to end in a drawn frame
+        assert result["fps_mean"] > 0
+    # p99 is the upper edge of its 0.1 ms bin (so above 0 once a sample counted its gaps),
+    # and it may lie up to a bin above the largest gap
+    assert result["gui_gap_p99_ms"] > 0
+    assert result["gui_gap_max_ms"] >= result["gui_gap_p99_ms"] - 0.1
     assert isinstance(result["rss_growth_met"], bool)
     # the views take turns: at least the first few live tabs were drawn during the run
     assert len({row["view"] for row in result["samples"]}) >= 3

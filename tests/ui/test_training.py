@@ -17,6 +17,10 @@ from laegna_gui.ui.commands import SetParamsCommand
 from laegna_gui.ui.training.worker import MAX_SNAPSHOTS_PER_SECOND, WorkerThread
 
 WAIT = 10_000
+PLAY_WAIT = 120_000
+# over three times the snapshots the rate bound allows in the longest the play test may wait
+PLAYED_ITERATIONS = 15_000
+assert PLAYED_ITERATIONS > 3 * ((PLAY_WAIT + 2 * WAIT) / 1000 * MAX_SNAPSHOTS_PER_SECOND + 3)
 
 
 def make_window(qtbot, preset="xor", **training):
@@ -61,18 +65,23 @@ def test_play_sends_snapshots_at_a_bounded_rate_and_pause_stops_training(qtbot):
 
     win, ctl = make_window(qtbot)
     received = []
-    ctl.snapshot_changed.connect(lambda s: received.append((time.perf_counter(), s.step)))
+    ctl.snapshot_changed.connect(lambda s: received.append(s.step))
     start = time.perf_counter()
     with qtbot.waitSignal(ctl.running_changed, timeout=WAIT):
         win.training.controls.play_button.click()
-    qtbot.waitUntil(lambda: bool(received) and received[-1][1] >= 3000, timeout=60_000)
+    qtbot.waitUntil(lambda: bool(received) and received[-1] >= PLAYED_ITERATIONS, timeout=PLAY_WAIT)
     with qtbot.waitSignal(ctl.running_changed, timeout=WAIT) as paused:
         win.training.controls.play_button.click()
     assert paused.args == [False]
     elapsed = time.perf_counter() - start
-    iterations = received[-1][1]
-    assert len(received) <= elapsed * MAX_SNAPSHOTS_PER_SECOND + 3  # never one per iteration
-    assert iterations > 3 * len(received)  # several iterations per snapshot, even on the torch engine
+    iterations = received[-1]
+    assert received == sorted(received)  # every snapshot is newer than the one before
+    # an upper bound over the test's own time: a slow machine sends fewer snapshots, never more
+    assert len(received) <= elapsed * MAX_SNAPSHOTS_PER_SECOND + 3
+    # several iterations per snapshot, never one each, whatever the machine's speed: the waits
+    # above end within PLAY_WAIT + 2 × WAIT, and in that time the bound allows under a third
+    # of PLAYED_ITERATIONS snapshots (a slower machine only takes longer to get there)
+    assert iterations > 3 * len(received)
     last = ctl.latest.step
     with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT) as stepped:
         ctl.step()
