@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QImage
 
 from laegna_gui.core import affine
 from laegna_gui.core.datasets import hidden_affine
