@@ -144,6 +144,13 @@ def test_compiled_dropout_draws_are_the_schedule_draws():
 
 
 # --- no cache folder ---------------------------------------------------------------------------
+def run_with_cache_home(script: str, cache_home) -> None:
+    """Run `script` in a fresh interpreter whose user cache folder is `cache_home`."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+
+
 def test_the_kernels_compile_in_memory_without_a_writable_cache(tmp_path):
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")  # a cache home that is a file: nothing can be created under it
@@ -152,9 +159,7 @@ def test_the_kernels_compile_in_memory_without_a_writable_cache(tmp_path):
               "from laegna_gui.engine.trainer import Trainer, COMPILED\n"
               "t = Trainer(load_preset('and')); assert t.engine_name == COMPILED\n"
               "t.run(20); assert t.step_count == 20\n")
-    env = {**os.environ, "XDG_CACHE_HOME": str(blocked), "OMP_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    run_with_cache_home(script, blocked)
 
 
 def test_the_window_trains_with_torch_while_a_fresh_install_compiles_the_kernels(tmp_path):
@@ -189,8 +194,6 @@ def test_the_window_trains_with_torch_while_a_fresh_install_compiles_the_kernels
         "    t.run(1)\n"
         "assert t.engine_name == COMPILED, t.engine_reason\n"
         "steps = t.step_count; t.run(100); assert t.step_count == steps + 100\n")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "OMP_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
+    run_with_cache_home(script, tmp_path)
     assert list(tmp_path.glob("laegna/numba-*/ready"))  # the next start loads them at once
     assert cache_folder().exists()  # (this session's own cache is untouched)

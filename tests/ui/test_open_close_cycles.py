@@ -13,7 +13,7 @@ from laegna_gui.bench.live import rss_kib
 from laegna_gui.core.presets import load_preset
 
 CYCLES = 50
-PRESETS = ("xor", "spiral", "circle", "spiral3", "sine")  # fast path and torch path, 2-D and 1-D
+PRESETS = ("xor", "spiral", "circle", "spiral3", "sine")  # classifiers and a regression, 2-D and 1-D
 
 
 def _alive(kind: type) -> int:
