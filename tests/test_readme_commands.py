@@ -96,3 +96,25 @@ def test_version_presets_and_prepare_kernels(capsys):
     with pytest.raises(SystemExit) as version:
         run_documented("laegna-gui --version", capsys)
     assert version.value.code == 0
+
+
+@pytest.mark.gl
+def test_the_readme_3d_screenshot_command_under_xvfb_run(scratch):
+    """The README's example for a 3-D view, as written: `xvfb-run -a` starts its own X server
+    (test_gl_session.py runs this on Xvfb, where .ci/run has installed xvfb-run)."""
+    command = ("xvfb-run -a laegna-gui screenshot affine3d --steps 800 --view affine-fit --out fit.png")
+    assert command in README.replace("\n", " ")
+    words = shlex.split(command)
+    assert words[:2] == ["xvfb-run", "-a"]
+    # `laegna-gui` is this checkout's entry point: run it by module with this Python
+    argv = ["xvfb-run", "-a", sys.executable, "-m", "laegna_gui", *words[3:]]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    env.pop("DISPLAY", None)
+    env.pop("QT_QPA_PLATFORM", None)  # xcb on the server xvfb-run starts, as a user's shell would
+    done = subprocess.run(argv, cwd=scratch, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("fit.png (after 800 iterations")
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(scratch / "fit.png"))
+    assert (image.width(), image.height()) == (1400, 860)  # the documented default size
