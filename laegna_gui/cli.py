@@ -9,9 +9,12 @@ import time
 from dataclasses import replace
 
 from laegna_gui import __version__
-from laegna_gui.cli_export import add_export_parser, run_export
+from laegna_gui.cli_export import (add_export_parser, check_output, check_steps, run_export, telling_interrupts,
+                                   train_steps, write_output)
 from laegna_gui.core.errors import LaegnaError, TrainingDiverged
 from laegna_gui.ui.view_names import VIEWS
+
+INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells use
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,6 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     except LaegnaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1 if isinstance(exc, TrainingDiverged) else 2
+    except KeyboardInterrupt as exc:  # Ctrl-C: no traceback; an unfinished file was never put in place
+        written = getattr(exc, "written", [])
+        print(f"interrupted after writing {', '.join(written)}" if written else "interrupted: nothing was written",
+              file=sys.stderr)
+        return INTERRUPTED
 
 
 def _open_window(target: str | None) -> int:
@@ -109,23 +117,39 @@ def _presets(args: argparse.Namespace) -> int:
 
 def _train(args: argparse.Namespace) -> int:
     from laegna_gui.core.presets import open_target
-    from laegna_gui.core.project_file import save_project
+    from laegna_gui.core.project_file import dumps_project
     from laegna_gui.engine.trainer import Trainer
 
-    if args.steps < 0:
-        raise LaegnaError("--steps must be 0 or more")
+    check_steps(args.steps)
+    _check_seed(args.seed)
+    if args.out is not None:
+        check_output("--out", args.out)
     project = open_target(args.target)
     if args.seed is not None:
         project = replace(project, seed=args.seed, weights=None)
     trainer = Trainer(project)
     trainer.warm_up()  # loads (or compiles) the kernels: not part of the training time
     start = time.perf_counter()
-    trainer.run(args.steps)
+    train_steps(trainer, args.steps)
     seconds = time.perf_counter() - start
     metrics = trainer.evaluate()
-    if args.out:
-        project.weights = trainer.weights()
-        save_project(project, args.out)
+    with telling_interrupts() as written:
+        if args.out is not None:
+            project.weights = trainer.weights()
+            written.append(str(write_output("--out", args.out, dumps_project(project))))
+        _print_result(args, trainer, metrics, seconds)
+    return 0
+
+
+def _check_seed(seed: int | None) -> None:
+    """The seeds a project file accepts, so a trained project can be saved and opened again."""
+    from laegna_gui.core.limits import SEED_MAX, SEED_MIN
+
+    if seed is not None and not SEED_MIN <= seed <= SEED_MAX:
+        raise LaegnaError(f"--seed must be a whole number from {SEED_MIN} to {SEED_MAX}")
+
+
+def _print_result(args: argparse.Namespace, trainer, metrics, seconds: float) -> None:
     scores = {k: v for k, v in vars(metrics).items() if k != "sample"}  # every point measured
     result = {"steps": trainer.step_count, "epochs": trainer.epoch, **scores,
               "seconds": round(seconds, 4), "engine": trainer.engine_name}
@@ -134,20 +158,31 @@ def _train(args: argparse.Namespace) -> int:
     else:
         for key, value in result.items():
             print(f"{key:15s} {value}")
-    return 0
 
 
 def _screenshot(args: argparse.Namespace) -> int:
+    check_steps(args.steps)
+    check_output("--out", args.out)
+    _check_image_name(args.out)
     from laegna_gui.ui.screenshot import take_screenshot
 
     try:
-        if args.steps < 0:
-            raise LaegnaError("--steps must be 0 or more")
         out, state = take_screenshot(args.target, args.out, args.size, args.steps, args.view, args.theme)
     except OSError as exc:
         raise LaegnaError(str(exc)) from None
     print(f"{out} ({state})")
     return 0
+
+
+def _check_image_name(name: str) -> None:
+    """The picture's type comes from the file name's suffix: one Qt cannot write is refused now."""
+    from pathlib import Path
+
+    from PySide6.QtGui import QImageWriter
+
+    known = sorted(bytes(f).decode() for f in QImageWriter.supportedImageFormats())
+    if Path(name).suffix.lower().lstrip(".") not in known:
+        raise LaegnaError(f"--out must end in .png (or another image type: {', '.join('.' + k for k in known)})")
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -160,6 +195,10 @@ def _bench(args: argparse.Namespace) -> int:
             raise LaegnaError("--soak trains one preset: name it with --preset, not as a TARGET")
         return _soak(args)
     from laegna_gui.bench import format_table, run_all
+    from laegna_gui.core.presets import open_target
+
+    for target in args.targets:  # each is readable, before anything is measured
+        open_target(target)
 
     result = run_all(0.3 if args.short else args.seconds, display=args.display, names=args.targets,
                      progress=lambda text: print(f"bench: {text}", file=sys.stderr, flush=True))

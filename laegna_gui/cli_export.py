@@ -1,10 +1,17 @@
 """`laegna-gui export TARGET …`: a PyTorch script, trained weights, the loss history and the
-dataset, written without a window. Every file is written atomically."""
+dataset, written without a window. Every file is written atomically.
+
+Also the checks and steps every command shares: each argument is checked before any work
+(`check_steps`, `check_output`), training runs in chunks so Ctrl-C stops it at once
+(`train_steps`), and a Ctrl-C names what had been written (`Interrupted`)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from laegna_gui.core.errors import LaegnaError
@@ -13,6 +20,16 @@ DEFAULT_SCRIPT_STEPS = 1000
 HISTORY_POINTS = 100  # rows of the exported history (plus step 0), like the window's curves
 OUTPUTS = {"python": "PyTorch script", "weights": "trained weights", "history": "loss history",
            "dataset": "dataset"}
+FIRST_CHUNK = 16       # training steps; the chunk doubles while one takes less than CHUNK_SECONDS
+CHUNK_SECONDS = 0.05   # a compiled chunk cannot be interrupted: this is how late Ctrl-C may come
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, with the files that had been written by then (`written`)."""
+
+    def __init__(self, written: list[str]) -> None:
+        super().__init__(", ".join(written))
+        self.written = written
 
 
 def add_export_parser(sub) -> None:
@@ -30,8 +47,7 @@ def add_export_parser(sub) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from laegna_gui.core.presets import open_target
 
-    wanted = {kind: Path(getattr(args, kind)) for kind in OUTPUTS if getattr(args, kind)}
-    _check_request(args, wanted)
+    wanted = _check_request(args)
     project = open_target(args.target)
     if args.history and args.steps == 0:
         raise LaegnaError("--history needs a training run: add --steps N")
@@ -40,31 +56,92 @@ def run_export(args: argparse.Namespace) -> int:
     run = _train(project, args.steps, record=bool(args.history)) if args.steps else None
     # everything is made before anything is written: a failure leaves no half of the outputs
     contents = {kind: _CONTENTS[kind](path, project, run, args.steps) for kind, path in wanted.items()}
-    written = {kind: str(_write(path, contents[kind])) for kind, path in wanted.items()}
-    result: dict = {"written": written}
-    if run is not None:
-        result |= {"steps": run.trainer.step_count, "epochs": run.trainer.epoch, **vars(run.trainer.evaluate())}
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for kind, path in written.items():
-            print(f"wrote {path} ({OUTPUTS[kind]})")
+    with telling_interrupts() as written:
+        for kind, path in wanted.items():
+            try:
+                written.append(str(write_output(f"--{kind}", path, contents[kind])))
+            except LaegnaError as exc:
+                if written:
+                    raise LaegnaError(f"{exc} (already written: {', '.join(written)})") from None
+                raise
+        result: dict = {"written": dict(zip(wanted, written))}
+        if run is not None:
+            result |= {"steps": run.trainer.step_count, "epochs": run.trainer.epoch,
+                       **vars(run.trainer.evaluate())}
+        if args.json:
+            print(json.dumps(result))
+        else:
+            for kind, path in result["written"].items():
+                print(f"wrote {path} ({OUTPUTS[kind]})")
     return 0
 
 
-def _check_request(args: argparse.Namespace, wanted: dict[str, Path]) -> None:
-    """Usage problems, found before any work is done."""
+def _check_request(args: argparse.Namespace) -> dict[str, Path]:
+    """Usage problems, found before any work is done; the outputs asked for."""
+    wanted = {kind: getattr(args, kind) for kind in OUTPUTS if getattr(args, kind) is not None}
     if not wanted:
         raise LaegnaError("nothing to export: give --python, --weights, --history or --dataset")
-    if args.steps < 0:
-        raise LaegnaError("--steps must be 0 or more")
-    for kind, path in wanted.items():
-        if path.is_dir():
-            raise LaegnaError(f"--{kind} {path} is a folder; give a file name")
-        if not path.parent.is_dir():
-            raise LaegnaError(f"--{kind} {path}: the folder {path.parent} does not exist")
-    if len(set(wanted.values())) < len(wanted):
+    check_steps(args.steps)
+    files = [check_output(f"--{kind}", name) for kind, name in wanted.items()]
+    if len(set(files)) < len(files):
         raise LaegnaError("two outputs would go to the same file; give each its own name")
+    return {kind: Path(name) for kind, name in wanted.items()}
+
+
+def check_steps(steps: int) -> None:
+    """A step count is at most what an exported script may train (so `export --python` never
+    trains for hours and then refuses it), for every command alike."""
+    from laegna_gui.engine.export_script import MAX_STEPS
+
+    if not 0 <= steps <= MAX_STEPS:
+        raise LaegnaError(f"--steps must be a whole number from 0 to {MAX_STEPS}")
+
+
+def check_output(flag: str, name: str) -> Path:
+    """A file a command will write, checked before any work: it must name a regular file (or
+    a new one) in a folder that exists and can be written. Returns the file it names, with
+    every symbolic link resolved; raises a LaegnaError naming `flag`."""
+    from laegna_gui.core.atomic_file import check_writable
+
+    if not name:
+        raise LaegnaError(f"{flag} needs a file name")
+    try:
+        return check_writable(name)
+    except OSError as exc:
+        raise LaegnaError(f"{flag}: {exc.strerror or exc}") from None
+
+
+def write_output(flag: str, path: str | Path, data: bytes | str) -> Path:
+    """Write an output atomically; a failure (a full disk…) is one LaegnaError naming `flag`."""
+    from laegna_gui.core.atomic_file import write_atomic
+
+    try:
+        return write_atomic(path, data)
+    except OSError as exc:
+        raise LaegnaError(f"{flag}: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def telling_interrupts() -> Iterator[list[str]]:
+    """Yields a list for the files written inside; Ctrl-C in there becomes `Interrupted` with them."""
+    written: list[str] = []
+    try:
+        yield written
+    except KeyboardInterrupt:
+        raise Interrupted(written) from None
+
+
+def train_steps(trainer, steps: int) -> None:
+    """`steps` iterations in chunks: the compiled engine only returns to Python (where Ctrl-C
+    is noticed) between them. The weights do not depend on how the steps are chunked."""
+    done, chunk = 0, FIRST_CHUNK
+    while done < steps:
+        count = min(chunk, steps - done)
+        start = time.perf_counter()
+        trainer.run(count)
+        done += count
+        if time.perf_counter() - start < CHUNK_SECONDS:
+            chunk *= 2
 
 
 class _Run:
@@ -81,7 +158,7 @@ def _train(project, steps: int, record: bool) -> _Run:
     trainer = Trainer(project)
     history, epochs = History(), {}
     if not record:
-        trainer.run(steps)
+        train_steps(trainer, steps)
         return _Run(trainer, history, epochs)
     every = max(1, steps // HISTORY_POINTS)
     while True:
@@ -89,16 +166,7 @@ def _train(project, steps: int, record: bool) -> _Run:
         epochs[trainer.step_count] = trainer.epoch
         if trainer.step_count >= steps:
             return _Run(trainer, history, epochs)
-        trainer.run(min(every, steps - trainer.step_count))
-
-
-def _write(path: Path, data: bytes | str) -> Path:
-    from laegna_gui.core.atomic_file import write_atomic
-
-    try:
-        return write_atomic(path, data)
-    except OSError as exc:
-        raise LaegnaError(f"cannot write {path}: {exc.strerror or exc}") from None
+        train_steps(trainer, min(every, steps - trainer.step_count))
 
 
 def _python(path: Path, project, run: _Run | None, steps: int) -> str:

@@ -1,9 +1,12 @@
 """A catalogue of hostile project files, shared by the loader, command-line and window tests.
 
-Each entry makes one file in a folder and names a phrase its one-line refusal must contain."""
+Each entry of HOSTILE makes one file in a folder and names a phrase its one-line refusal must
+contain. INVALID_NETWORKS are files that open (the window shows why the network cannot train)
+but that `train` on the command line refuses, with the phrase."""
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import math
@@ -11,8 +14,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from laegna_gui.core.presets import load_preset
 from laegna_gui.core.project_file import MAX_FILE_BYTES, project_to_data
+from laegna_gui.core.stored_arrays import packed
 from laegna_gui.core.weights import expected_shapes
 
 
@@ -75,6 +81,22 @@ def _wrong_weights(data: dict) -> None:
     data["weights"][f"{_dense(data)['id']}.weight"] = {"shape": [3, 3], "values": [0.5] * 9}
 
 
+def _packed_weight(change: Callable[[dict], object]) -> Callable[[dict], None]:
+    """Every weight stored packed (zeros), then `change` applied to the first dense layer's matrix."""
+    def make(data: dict) -> None:
+        project = load_preset("xor")
+        shapes = expected_shapes(project.graph, project.analyse())
+        data["weights"] = {name: packed(np.zeros(shape), "<f4") for name, shape in shapes.items()}
+        change(data["weights"][f"{_dense(data)['id']}.weight"])
+    return make
+
+
+def _nan_bytes(entry: dict) -> None:
+    values = np.zeros(entry["shape"], dtype="<f4")
+    values.flat[1] = np.nan
+    entry["base64"] = base64.b64encode(values.tobytes()).decode("ascii")
+
+
 def _many_units(data: dict) -> None:
     _dense(data)["params"]["units"] = 10 ** 6
 
@@ -113,19 +135,33 @@ HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
     "absurd number": (_json(lambda d: d["training"].update(learning_rate=10 ** 400)), "too large"),
     "absurd units": (_json(_many_units), "units"),
     "too many nodes": (_json(_many_nodes), "too big"),
-    "too many parameters": (_json(_many_params), "at most 2,000,000"),
     "huge file": (_huge, "a project file may be at most"),
     "cycle": (_json(_cycle), "loop"),
     "dangling edge": (_json(lambda d: d["graph"]["edges"].append(["dense1", "ghost"])), "no node 'ghost'"),
     "weights of the wrong shape": (_json(_wrong_weights), "shape (3, 3)"),
+    "packed weights, bad base64": (_json(_packed_weight(lambda e: e.update(base64="*" * len(e["base64"])))),
+                                   "dense1.weight.base64: this is not valid base64"),
+    "packed weights, wrong length": (_json(_packed_weight(lambda e: e.update(base64=e["base64"] + "AAAA"))),
+                                     "dense1.weight.base64: expected"),
+    "packed weights, unknown dtype": (_json(_packed_weight(lambda e: e.update(dtype="|O"))),
+                                      "dense1.weight.dtype: expected '<f4', got '|O'"),
+    "packed weights, NaN bytes": (_json(_packed_weight(_nan_bytes)), "dense1.weight: value 1 is nan"),
+    "packed weights, huge shape": (_json(_packed_weight(lambda e: e.update(shape=[2**40, 2**40]))),
+                                   "dense1.weight.shape: [1099511627776, 1099511627776] holds more than"),
     "a folder": (lambda p: p.mkdir(), "not a regular file"),
     "a device": (lambda p: os.symlink("/dev/zero", p), "not a regular file"),
     "a pipe": (lambda p: os.mkfifo(p), "not a regular file"),
 }
 
 
+# name → (maker, phrase in the command line's refusal to train it)
+INVALID_NETWORKS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "too many parameters": (_json(_many_params), "at most 2,000,000"),
+}
+
+
 def make_hostile(folder: Path, name: str) -> tuple[Path, str]:
-    maker, phrase = HOSTILE[name]
+    maker, phrase = HOSTILE[name] if name in HOSTILE else INVALID_NETWORKS[name]
     path = folder / (name.replace(" ", "-") + ".laegna")
     maker(path)
     return path, phrase

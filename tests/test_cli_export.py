@@ -63,7 +63,8 @@ def test_a_preset_is_trained_then_every_output_is_written(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("export", "xor", "--steps", "-3", "--python", "x.py"), "--steps must be 0 or more"),
+    (("export", "xor", "--steps", "-3", "--python", "x.py"), "--steps must be a whole number from 0 to 10000000"),
+    (("export", "xor", "--steps", "10000001", "--python", "x.py"), "from 0 to 10000000"),  # refused before training
     (("export", "no-such-preset", "--python", "x.py"), "neither a project file nor a preset"),
     (("export", "xor"), "nothing to export"),
 ])

@@ -47,7 +47,7 @@ def open_window(app, project):
     (time, epoch, step) of every snapshot the views have drawn."""
     from laegna_gui.ui.main_window import MainWindow
 
-    window = MainWindow(project, None, remember_layout=False)
+    window = MainWindow(project, None, remember_layout=False, autosave=False)
     window.move(0, 0)
     window.resize(1400, 860)
     window.show()

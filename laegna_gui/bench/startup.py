@@ -14,7 +14,7 @@ from laegna_gui.core.presets import load_preset
 from laegna_gui.ui.app import make_application
 app = make_application(["laegna-gui"])
 from laegna_gui.ui.main_window import MainWindow
-window = MainWindow(load_preset("xor"), None, remember_layout=False)
+window = MainWindow(load_preset("xor"), None, remember_layout=False, autosave=False)
 window.show()
 controller = window.training.controller
 def ready(*_):

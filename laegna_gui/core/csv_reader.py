@@ -17,13 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from laegna_gui.core.datasets import MAX_SAMPLES
 from laegna_gui.core.errors import DatasetError
+from laegna_gui.core.limits import FLOAT32_MAX, MAX_COLUMNS, MAX_CSV_BYTES, MAX_NAME_CHARS, MAX_SAMPLES
 from laegna_gui.core.regular_file import NotAFileError, open_regular
 from laegna_gui.core.unique_names import unique_names
 
-MAX_CSV_BYTES = 50 * 1024 * 1024
-MAX_COLUMNS = 64
 BLOCK_ROWS = 1000  # rows converted at once; also how often progress is reported and Cancel is seen
 NOT_UTF8 = "the file is not UTF-8 text; save it as UTF-8 CSV and try again"
 BYTE_ORDER_MARKS = (b"\xff\xfe", b"\xfe\xff")
@@ -51,6 +49,9 @@ def _number(cell: str, row: int, column: str) -> float:
         raise _not_a_number(cell, row, column) from None
     if not math.isfinite(value):
         raise DatasetError(f"row {row}, column {column!r}: {cell.strip()!r} is not a finite number")
+    if abs(value) > FLOAT32_MAX:  # training uses float32: this would be infinite
+        raise DatasetError(f"row {row}, column {column!r}: {cell.strip()!r} is too large; "
+                           f"numbers must lie within ±{FLOAT32_MAX:.4g}")
     return value
 
 
@@ -95,6 +96,10 @@ class _TableBuilder:
         names = cells if self.has_header else [""] * len(cells)
         # columns are chosen by name, so a repeated name gets a number: a, a (2), a (3)
         self.columns = tuple(unique_names([name.strip() or f"col{i + 1}" for i, name in enumerate(names)]))
+        long = next((i for i, name in enumerate(self.columns) if len(name) > MAX_NAME_CHARS), None)
+        if long is not None:
+            raise DatasetError(f"row {row}: the name of column {long + 1} has {len(self.columns[long]):,} "
+                               f"characters; at most {MAX_NAME_CHARS} are supported, so shorten it")
 
     def flush(self) -> None:
         """Convert the pending rows; numpy does it fast, plain float() finds the culprit."""
@@ -105,8 +110,10 @@ class _TableBuilder:
         except ValueError:
             block = np.array([[_number(cell, row, self.columns[c]) for c, cell in enumerate(cells)]
                               for cells, row in zip(self.pending, self.pending_rows)])
-        if not np.all(np.isfinite(block)):
-            r, c = np.argwhere(~np.isfinite(block))[0]
+        with np.errstate(invalid="ignore"):
+            unfit = ~(np.abs(block) <= FLOAT32_MAX)  # NaN, infinite, or too large for float32
+        if unfit.any():
+            r, c = np.argwhere(unfit)[0]
             _number(self.pending[r][c], self.pending_rows[r], self.columns[c])  # raises with the place
         self.blocks.append(block)
         self.pending, self.pending_rows = [], []

@@ -1,4 +1,11 @@
-"""The user's own data: CSV import and datasets stored as points in a project."""
+"""The user's own data: CSV import and datasets stored as points in a project.
+
+Points are the `points` dict of a 'custom' DatasetSettings: `task`, `n_outputs`,
+`feature_names` (a list of text), `x` (float32, one row per point) and `y` (int32 class
+indices, or float32 target values: one per row, or a row of them). The arrays that
+`make_points` builds are read-only, so settings can share them and copies cost nothing;
+code that is handed plain lists instead (tests, older callers) reads them the same way.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +23,26 @@ from laegna_gui.core.csv_reader import (  # noqa: F401 — the CSV API lives on 
 )
 from laegna_gui.core.datasets import MAX_SAMPLES, Dataset, DatasetSettings
 from laegna_gui.core.errors import DatasetError
+from laegna_gui.core.limits import MAX_CLASSES
 
-MAX_CLASSES = 10
+Points = dict[str, Any]
+TARGET_DTYPES = {"classification": np.int32, "regression": np.float32}
+
+
+def make_points(task: str, n_outputs: int, feature_names: list[str], x: Any, y: Any) -> Points:
+    """A points dict holding read-only float32 rows and int32 labels / float32 targets."""
+    rows = _frozen(x, np.float32).reshape(len(x), len(feature_names))
+    return {"task": task, "n_outputs": int(n_outputs), "feature_names": list(feature_names),
+            "x": rows, "y": _frozen(y, TARGET_DTYPES[task])}
+
+
+def _frozen(values: Any, dtype: type) -> np.ndarray:
+    """`values` as a read-only array of `dtype`; an array its caller may still change is copied."""
+    array = np.asarray(values, dtype=dtype)
+    if isinstance(values, np.ndarray) and values.flags.writeable and np.may_share_memory(array, values):
+        array = array.copy()
+    array.flags.writeable = False
+    return array
 
 
 def guess_task(table: CsvTable, target: str) -> str:
@@ -55,9 +80,7 @@ def table_to_settings(table: CsvTable, features: list[str], target: str, task: s
     y = table.values[:, table.columns.index(target)]
     if task == "classification":
         y = np.searchsorted(np.unique(y), y)
-    points = {"task": task, "n_outputs": int(n_outputs), "feature_names": list(features),
-              "x": x.tolist(), "y": y.tolist()}
-    return points_to_settings(points, test_fraction)
+    return points_to_settings(make_points(task, n_outputs, features, x, y), test_fraction)
 
 
 def points_to_settings(points: dict[str, Any], test_fraction: float) -> DatasetSettings:
@@ -80,15 +103,17 @@ def stable_split(x: np.ndarray, y: np.ndarray, test_fraction: float, seed: int):
 def custom_dataset(settings: DatasetSettings, seed: int) -> Dataset:
     points: dict[str, Any] = settings.points or {}
     try:
-        x = np.asarray(points["x"], dtype=np.float32)
         task, n_outputs = points["task"], int(points["n_outputs"])
-        dtype = np.int64 if task == "classification" else np.float32
-        y = np.asarray(points["y"], dtype=dtype)
+        with np.errstate(over="ignore"):  # a number too large for float32 becomes inf: refused below
+            x = np.asarray(points["x"], dtype=np.float32)
+            y = np.asarray(points["y"], dtype=np.int64 if task == "classification" else np.float32)
     except (KeyError, TypeError, ValueError) as exc:
         raise DatasetError(f"the stored points are incomplete or not numbers ({exc})") from None
     if x.ndim != 2 or len(x) < 2 or len(y) != len(x):
         raise DatasetError(f"the stored points need an x row and a y value for each of at least 2 points "
                            f"(there are {len(x)})")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise DatasetError("a stored point is not a finite 32-bit number")
     if task == "regression" and y.ndim == 1:
         y = y[:, None]
     if task == "classification" and (y.min() < 0 or y.max() >= n_outputs):

@@ -13,9 +13,8 @@ from typing import Any
 import numpy as np
 
 from laegna_gui.core.errors import DatasetError
+from laegna_gui.core.limits import MAX_SAMPLES
 from laegna_gui.core.validate import DataSpec
-
-MAX_SAMPLES = 100_000
 
 
 @dataclass(frozen=True)
@@ -36,12 +35,13 @@ class Dataset:
         return DataSpec(self.x_train.shape[1], self.task, self.n_outputs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DatasetSettings:
     """How to make the data: which generator, how many points, how noisy, how split.
 
     `options` holds generator extras (xor/and/or `variant`, line `slope`/`intercept`);
-    `points` holds the data itself for imported or drawn datasets (name 'custom').
+    `points` holds the data itself for imported or drawn datasets (name 'custom'; see
+    custom_data.make_points). Settings are equal when they make the same data.
     """
 
     name: str = "xor"
@@ -50,6 +50,29 @@ class DatasetSettings:
     test_fraction: float = 0.5
     options: dict[str, Any] = field(default_factory=dict)
     points: dict[str, Any] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DatasetSettings):
+            return NotImplemented
+        mine = (self.name, self.samples, self.noise, self.test_fraction, self.options)
+        theirs = (other.name, other.samples, other.noise, other.test_fraction, other.options)
+        return mine == theirs and _same_points(self.points, other.points)
+
+
+def _same_points(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Points hold numpy arrays, which `==` compares value by value: compare them whole."""
+    if a is None or b is None or a is b:
+        return a is b
+    return a.keys() == b.keys() and all(_same_value(a[key], b[key]) for key in a)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        try:
+            return a is b or np.shape(a) == np.shape(b) and bool(np.array_equal(a, b))
+        except ValueError:  # a ragged list of rows
+            return False
+    return a == b
 
 
 def _truth_table(rule: Callable[[np.ndarray, np.ndarray], np.ndarray]):
@@ -156,10 +179,17 @@ def dataset_spec(settings: DatasetSettings) -> DataSpec:
     """The shape of the problem, known without generating the data."""
     if settings.name == "custom":
         points = settings.points or {}
-        x = points.get("x") or [[]]
-        return DataSpec(len(x[0]), points.get("task", "classification"), int(points.get("n_outputs", 2)))
+        return DataSpec(_width(points.get("x")), points.get("task", "classification"),
+                        int(points.get("n_outputs", 2)))
     gen = _generator(settings.name)
     return DataSpec(gen.n_inputs, gen.task, gen.n_outputs)
+
+
+def _width(x: Any) -> int:
+    """Features per row of stored points: an array knows it even with no rows left."""
+    if isinstance(x, np.ndarray):
+        return x.shape[1] if x.ndim == 2 else 0
+    return len(x[0]) if x and isinstance(x[0], (list, tuple)) else 0
 
 
 def _generator(name: str) -> Generator:

@@ -1,23 +1,20 @@
 """Editing a dataset point by point (the dataset panel's drawing mode), as plain data.
 
-Points are the `points` dict of a 'custom' DatasetSettings: task, n_outputs, feature_names,
-x (rows) and y (a class index or a target value per row). Every edit returns a new dict, so
-an undo step can keep the old one.
+Points are the `points` dict of a 'custom' DatasetSettings (see custom_data.make_points):
+task, n_outputs, feature_names, x (rows) and y (a class index or a target value per row).
+Every edit returns a new dict of new read-only arrays, so an undo step can keep the old one.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from laegna_gui.core.custom_data import points_to_settings
+from laegna_gui.core.custom_data import Points, make_points, points_to_settings
 from laegna_gui.core.datasets import MAX_SAMPLES, Dataset, DatasetSettings, make_dataset
 from laegna_gui.core.errors import DatasetError
 from laegna_gui.core.validate import DataSpec
 
-Points = dict[str, Any]
-DECIMALS = 6  # stored coordinates: float32 noise (0.10000000149) helps nobody reading the file
+DECIMALS = 6  # a click lands within a pixel: more digits than this are noise
 
 
 def drawing_problem(spec: DataSpec) -> str | None:
@@ -39,9 +36,8 @@ def editable_points(settings: DatasetSettings, seed: int) -> Points:
     x = data.x_train if corners else np.concatenate([data.x_train, data.x_test])
     y = data.y_train if corners else np.concatenate([data.y_train, data.y_test])
     if data.task == "regression":
-        y = np.round(y[:, 0].astype(float), DECIMALS)
-    return {"task": data.task, "n_outputs": data.n_outputs, "feature_names": list(data.feature_names),
-            "x": np.round(x.astype(float), DECIMALS).tolist(), "y": y.tolist()}
+        y = y[:, 0]
+    return make_points(data.task, data.n_outputs, list(data.feature_names), x, y)
 
 
 def drawn_settings(current: DatasetSettings, points: Points) -> DatasetSettings:
@@ -51,7 +47,8 @@ def drawn_settings(current: DatasetSettings, points: Points) -> DatasetSettings:
 
 def with_point(points: Points, row: list[float], target: float) -> Points:
     """`points` plus one point; classification targets are class indices."""
-    if len(points["x"]) >= MAX_SAMPLES:
+    x, y = _arrays(points)
+    if len(x) >= MAX_SAMPLES:
         raise DatasetError(f"a dataset holds at most {MAX_SAMPLES:,} points; remove some first")
     if points["task"] == "classification":
         if not 0 <= int(target) < int(points["n_outputs"]):
@@ -59,23 +56,36 @@ def with_point(points: Points, row: list[float], target: float) -> Points:
         target = int(target)
     else:
         target = round(float(target), DECIMALS)
-    row = [round(float(v), DECIMALS) for v in row]
-    return {**points, "x": [*points["x"], row], "y": [*points["y"], target]}
+    row = np.round(np.asarray(row, dtype=float), DECIMALS).reshape(1, x.shape[1])
+    return _with_arrays(points, np.concatenate([x, row]), np.concatenate([y, [target]]))
 
 
 def without_point(points: Points, index: int) -> Points:
-    x, y = list(points["x"]), list(points["y"])
-    del x[index], y[index]
-    return {**points, "x": x, "y": y}
+    x, y = _arrays(points)
+    return _with_arrays(points, np.delete(x, index, axis=0), np.delete(y, index, axis=0))
 
 
 def cleared(points: Points) -> Points:
-    return {**points, "x": [], "y": []}
+    x, y = _arrays(points)
+    return _with_arrays(points, x[:0], y[:0])
+
+
+def _arrays(points: Points) -> tuple[np.ndarray, np.ndarray]:
+    """x as rows and y, from arrays or (from older callers) plain lists."""
+    x = np.asarray(points["x"], dtype=np.float32)
+    if x.ndim != 2:  # an empty list: the names give the width
+        x = x.reshape(len(x), len(points.get("feature_names") or ()))
+    return x, np.asarray(points["y"])
+
+
+def _with_arrays(points: Points, x: np.ndarray, y: np.ndarray) -> Points:
+    names = points.get("feature_names") or [f"x{i + 1}" for i in range(x.shape[1])]
+    return make_points(points["task"], points["n_outputs"], names, x, y)
 
 
 def plot_positions(points: Points) -> np.ndarray:
     """Where each point is drawn: its two inputs, or (input, target) for one-input data."""
-    x = np.asarray(points.get("x") or np.zeros((0, 2)), dtype=float)
+    x = np.asarray(points["x"] if len(points.get("x", ())) else np.zeros((0, 2)), dtype=float)
     if x.shape[1] == 1:
         return np.column_stack([x[:, 0], np.asarray(points["y"], dtype=float)])
     return x[:, :2]
@@ -97,7 +107,8 @@ def too_few_points(settings: DatasetSettings) -> bool:
     """A custom dataset with well-formed points, but fewer than the 2 that training needs."""
     points = settings.points or {}
     x, y = points.get("x"), points.get("y")
-    return settings.name == "custom" and isinstance(x, list) and isinstance(y, list) and len(x) == len(y) < 2
+    sized = all(isinstance(v, (list, np.ndarray)) for v in (x, y))
+    return settings.name == "custom" and sized and len(x) == len(y) < 2
 
 
 def unsplit_dataset(settings: DatasetSettings) -> Dataset | None:

@@ -25,8 +25,10 @@ def extract(graph: Graph, node_ids: list[str]) -> dict[str, Any]:
 
 
 def plan_paste(graph: Graph, fragment: Any, offset: tuple[float, float]) -> PastePlan:
-    """Fresh ids for pasted nodes, shifted by `offset`. Raises ProjectFileError on bad data."""
+    """Fresh ids for pasted nodes, shifted by `offset`. Raises ProjectFileError on bad data,
+    GraphError when the network has no room for it."""
     pasted = read_graph(fragment if isinstance(fragment, dict) else {})
+    graph.check_room(nodes=len(pasted.nodes), edges=len(pasted.edges))
     taken = set(graph.nodes)
     renamed: dict[str, str] = {}
     nodes = []

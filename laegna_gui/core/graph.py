@@ -21,6 +21,7 @@ from laegna_gui.core.errors import (
     UnknownNodeError,
 )
 from laegna_gui.core.events import EventGroup
+from laegna_gui.core.limits import MAX_EDGES, MAX_NODES
 from laegna_gui.core.nodes import node_type
 
 Edge = tuple[str, str]
@@ -118,11 +119,20 @@ class Graph:
             raise GraphError(f"{node_id!r} is not a node name: use a letter, then letters, digits, _ or -")
         if node_id in self.nodes:
             raise GraphError(f"a node called {node_id!r} already exists", node_id)
+        self.check_room(nodes=1)
         clean = spec.check_params(dict(params or {}), node_id)
         node = Node(node_id, type_name, clean, (float(pos[0]), float(pos[1])))
         self.nodes[node_id] = node
         self.events.node_added.emit(node)
         return node
+
+    def check_room(self, nodes: int = 0, edges: int = 0) -> None:
+        """Raise GraphError if adding this many nodes and wires would pass the limits that
+        project files accept (so whatever is built can be saved and reopened)."""
+        if len(self.nodes) + nodes > MAX_NODES:
+            raise GraphError(f"a network holds at most {MAX_NODES} nodes; delete some before adding more")
+        if len(self.edges) + edges > MAX_EDGES:
+            raise GraphError(f"a network holds at most {MAX_EDGES} wires; remove some before adding more")
 
     def remove_node(self, node_id: str) -> tuple[Node, list[tuple[int, Edge]]]:
         """Remove a node and its wires. Returns both (with wire positions) for undo."""
@@ -158,6 +168,7 @@ class Graph:
             raise CycleError("a node cannot feed itself", dst)
         if (src, dst) in self.edges:
             raise DuplicateEdgeError(f"{src_node.label} is already wired to {dst_node.label}", dst)
+        self.check_room(edges=1)
         if not node_type(src_node.type).has_output:
             raise IncomingEdgesError(f"{src_node.label} is the end of the network; nothing can follow it", src)
         limit = node_type(dst_node.type).max_inputs

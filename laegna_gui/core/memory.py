@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import numpy as np
+
 from laegna_gui.core.datasets import DatasetSettings
 from laegna_gui.core.errors import GraphError
 from laegna_gui.core.training_settings import TrainingSettings
@@ -53,9 +55,8 @@ def estimate(analysis: Analysis, samples: int, training: TrainingSettings) -> Me
 def dataset_size(settings: DatasetSettings) -> int:
     """How many points (train and test) these dataset settings make."""
     if settings.name == "custom":
-        points = settings.points or {}
-        x = points.get("x")
-        return len(x) if isinstance(x, list) else 0
+        x = (settings.points or {}).get("x")
+        return len(x) if isinstance(x, (list, np.ndarray)) else 0
     return settings.samples
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from laegna_gui.core.errors import ParameterError, UnknownNodeError
+from laegna_gui.core.limits import MAX_UNITS
 from laegna_gui.core.params import Param
 
-MAX_UNITS = 1024
 RAW_FEATURES = ("x1", "x2")
 DERIVED_FEATURES = ("x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2")
 # how each input feature is written for people (canvas, inspector, formula)

@@ -42,10 +42,18 @@ def open_target(target: str) -> Project:
     """A project file path or a preset name, as given on the command line."""
     from pathlib import Path
 
+    from laegna_gui.core.regular_file import shown_path
+
+    if "\0" in target:  # no file can have that name (and os functions would raise ValueError)
+        raise ProjectFileError(f"{shown_path(repr(target))} is not a file name (it holds a NUL character)")
     path = Path(target)
-    if path.suffix == ".laegna" or path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise ProjectFileError(f"cannot read {shown_path(target)}: {exc.strerror or exc}") from None
+    if path.suffix == ".laegna" or exists:
         return load_project(path)
     if target in preset_names():
         return load_preset(target)
-    raise ProjectFileError(f"{target!r} is neither a project file nor a preset "
+    raise ProjectFileError(f"{shown_path(repr(target))} is neither a project file nor a preset "
                            f"({', '.join(preset_names())})")

@@ -12,7 +12,7 @@ from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.core.validate import Analysis, analyse
 
 FORMAT_NAME = "laegna-project"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: arrays packed as base64 bytes; version 1 (number lists) is still read
 
 
 @dataclass

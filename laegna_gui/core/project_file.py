@@ -1,7 +1,8 @@
 """Reading and writing `.laegna` project files (JSON; see docs/project-format.md).
 
 Nothing from a file is evaluated or unpickled. Every defect is reported as one
-ProjectFileError whose message names the field at fault. Saving is atomic.
+ProjectFileError whose message names the field at fault. Saving is atomic. Arrays (weights
+and stored points) are written packed (core.stored_arrays); version-1 number lists are read.
 """
 
 from __future__ import annotations
@@ -17,20 +18,26 @@ from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.datasets import DatasetSettings, dataset_spec
 from laegna_gui.core.errors import LaegnaError, ProjectFileError
 from laegna_gui.core.graph import Graph
+from laegna_gui.core.limits import (  # noqa: F401 — MAX_PARAMETERS is imported from here too
+    MAX_DESCRIPTION_CHARS,
+    MAX_FILE_BYTES,
+    MAX_PARAMETERS,
+    MAX_PROJECT_NAME_CHARS,
+    SEED_MAX,
+    SEED_MIN,
+)
 from laegna_gui.core.project import FORMAT_NAME, FORMAT_VERSION, Project
 from laegna_gui.core.project_schema import (
+    check_text,
     read_dataset,
     read_graph,
     read_training,
     require,
 )
 from laegna_gui.core.regular_file import NotAFileError, read_regular
+from laegna_gui.core.stored_arrays import ROLES, packed, read_packed, read_weight_lists
 from laegna_gui.core.validate import analyse
 from laegna_gui.core.weights import check_weights, expected_shapes
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_PARAMETERS = 2_000_000
-
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in a project file")
@@ -65,12 +72,20 @@ def project_from_data(data: Any) -> Project:
     dataset = read_dataset(require(data, "dataset", dict, ""))
     training = read_training(require(data, "training", dict, ""))
     project = Project(graph, dataset, training,
-                      seed=require(data, "seed", int, "", low=0, high=2**32 - 1),
-                      name=data.get("name", "untitled") if isinstance(data.get("name"), str) else "untitled",
-                      description=data.get("description", "") if isinstance(data.get("description"), str) else "")
+                      seed=require(data, "seed", int, "", low=SEED_MIN, high=SEED_MAX),
+                      name=_text(data, "name", "untitled", MAX_PROJECT_NAME_CHARS),
+                      description=_text(data, "description", "", MAX_DESCRIPTION_CHARS))
     if "weights" in data and data["weights"] is not None:
         project.weights = _read_weights(data["weights"], project)
     return project
+
+
+def _text(data: dict, key: str, default: str, max_chars: int) -> str:
+    """Free text; anything but text means the default (version 1 files were read so)."""
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        return default
+    return check_text(value, key, max_chars)
 
 
 def _read_weights(raw: Any, project: Project) -> dict[str, np.ndarray]:
@@ -80,46 +95,22 @@ def _read_weights(raw: Any, project: Project) -> dict[str, np.ndarray]:
         analysis = analyse(project.graph, dataset_spec(project.dataset))
     except LaegnaError as exc:
         raise ProjectFileError(f"weights are stored but the network is not valid: {exc}") from None
-    expected = expected_shapes(project.graph, analysis)
     weights = {}
     for name, entry in raw.items():
         where = f"weights.{name}"
-        shape = require(entry, "shape", list, where)
-        values = require(entry, "values", list, where)
-        if not all(type(v) in (int, float) for v in values):
-            raise ProjectFileError(f"{where}.values: expected a flat list of numbers")
-        try:
-            with np.errstate(over="ignore"):  # too-large values become inf and are refused below
-                array = np.asarray(values, dtype=np.float32)
-        except (TypeError, ValueError, OverflowError):
-            raise ProjectFileError(f"{where}.values: expected a flat list of numbers") from None
-        if array.ndim != 1 or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0
-                                         for s in shape):
-            raise ProjectFileError(f"{where}: expected a flat list of numbers and a shape of whole numbers")
-        if math.prod(shape) != array.size or not np.all(np.isfinite(array)):
-            raise ProjectFileError(f"{where}: the values do not fill shape {shape} with finite numbers")
-        try:
-            weights[name] = array.reshape(shape)
-        except ValueError:  # e.g. shape [10**30, 0]: no values, but too many dimensions for numpy
-            raise ProjectFileError(f"{where}: shape {shape} is too large") from None
-    check_weights(weights, expected)
+        if not isinstance(entry, dict):
+            raise ProjectFileError(f"{where}: expected an object with a shape and the numbers")
+        if "values" in entry:  # version 1
+            weights[name] = read_weight_lists(entry, where)
+        else:
+            weights[name] = read_packed(entry, where, ROLES["weights"])
+    check_weights(weights, expected_shapes(project.graph, analysis))
     return weights
 
 
 def loads_project(text: str) -> Project:
-    project = project_from_data(parse_json(text))
-    _check_size(project)
-    return project
-
-
-def _check_size(project: Project) -> None:
-    try:
-        analysis = project.analyse()
-    except LaegnaError:
-        return  # an unfinished network is fine to open; the window shows why it cannot train
-    if analysis.total_params > MAX_PARAMETERS:
-        raise ProjectFileError(f"the network has {analysis.total_params:,} parameters; "
-                               f"Laegna allows at most {MAX_PARAMETERS:,}")
+    """A project from the text of a file; an over-large network opens as an invalid one."""
+    return project_from_data(parse_json(text))
 
 
 def load_project(path: str | Path) -> Project:
@@ -157,8 +148,7 @@ def project_to_data(project: Project, with_weights: bool = True) -> dict[str, An
         "training": dict(vars(project.training)),
     }
     if with_weights and _weights_fit(project):
-        data["weights"] = {name: {"shape": list(a.shape), "values": a.ravel().tolist()}
-                           for name, a in project.weights.items()}
+        data["weights"] = {name: packed(a, "<f4") for name, a in project.weights.items()}
     return data
 
 
@@ -177,8 +167,18 @@ def _dataset_to_data(settings: DatasetSettings) -> dict[str, Any]:
     data = {"name": settings.name, "samples": settings.samples, "noise": settings.noise,
             "test_fraction": settings.test_fraction, "options": dict(settings.options)}
     if settings.points is not None:
-        data["points"] = settings.points
+        data["points"] = _points_to_data(settings.points)
     return data
+
+
+def _points_to_data(points: dict[str, Any]) -> dict[str, Any]:
+    """Packed rows and targets: coordinates and target values as '<f4', class labels as '<i4'."""
+    names = list(points.get("feature_names") or [])
+    x = np.asarray(points["x"])
+    x = x.reshape(len(x), len(names) if x.size == 0 else -1)
+    return {**points, "feature_names": names or [f"x{i + 1}" for i in range(x.shape[1])],
+            "x": packed(x, "<f4"),
+            "y": packed(points["y"], "<i4" if points["task"] == "classification" else "<f4")}
 
 
 def dumps_project(project: Project, with_weights: bool = True) -> str:

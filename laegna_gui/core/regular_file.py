@@ -10,9 +10,28 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+SHOWN_CHARS = 80  # a path longer than this is shortened in messages (a line, not a screenful)
+
 
 class NotAFileError(OSError):
-    """The path exists but is not a regular file (a folder, pipe, socket or device)."""
+    """The path is not a regular file (a folder, pipe, socket or device), or a save would not
+    write one. The message is one sentence for the user."""
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in words: 'a folder', 'a pipe' or 'a device or socket'."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+
+
+def shown_path(path: str | Path) -> str:
+    """`path` as a message shows it: whole, or its start and end when it is very long."""
+    text = os.fspath(path)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    half = SHOWN_CHARS // 2
+    return f"{text[:half]}…{text[-half:]} ({len(text)} characters)"
 
 
 def open_regular(path: str | Path) -> BinaryIO:
@@ -22,8 +41,7 @@ def open_regular(path: str | Path) -> BinaryIO:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
-            raise NotAFileError(f"{Path(path).name} is {kind}, not a regular file")
+            raise NotAFileError(f"{Path(path).name} is {kind_of(mode)}, not a regular file")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")

@@ -15,9 +15,14 @@ from laegna_gui.core.errors import (
     ShapeMismatchError,
 )
 from laegna_gui.core.graph import Graph, Node
+from laegna_gui.core.limits import MAX_PARAMETERS
 from laegna_gui.core.nodes import RAW_FEATURES, node_type
 
 LOSSES = ("mse", "mae", "bce", "cross_entropy", "hinge")
+
+
+class TooManyParametersError(GraphError):
+    """The network has more trainable parameters than Laegna trains, saves and reopens."""
 
 
 @dataclass(frozen=True)
@@ -75,12 +80,29 @@ def _check_wire_counts(graph: Graph) -> None:
 
 
 def _check_paths(graph: Graph, source: Node, sink: Node) -> None:
-    if not graph.reaches(source.id, sink.id):
+    after_input = _reachable(graph.edges, source.id)
+    if sink.id not in after_input:
         raise NoPathError("no path leads from the input to the output; wire them together")
+    before_output = _reachable([(dst, src) for src, dst in graph.edges], sink.id)
     for node in graph.nodes.values():
-        if not (graph.reaches(source.id, node.id) and graph.reaches(node.id, sink.id)):
+        if node.id not in after_input or node.id not in before_output:
             raise DisconnectedNodeError(
                 f"{node.label} is not on a path from input to output; wire it in or delete it", node.id)
+
+
+def _reachable(edges: list[tuple[str, str]], start: str) -> set[str]:
+    """Every node a path of `edges` leads to from `start` (itself included): one walk, so a
+    network of hundreds of nodes is checked at once, not node by node."""
+    following: dict[str, list[str]] = {}
+    for src, dst in edges:
+        following.setdefault(src, []).append(dst)
+    seen, todo = {start}, [start]
+    while todo:
+        for node in following.get(todo.pop(), ()):
+            if node not in seen:
+                seen.add(node)
+                todo.append(node)
+    return seen
 
 
 def _width(graph: Graph, node: Node, widths: dict[str, int], spec: DataSpec) -> int:
@@ -169,7 +191,19 @@ def analyse(graph: Graph, spec: DataSpec, loss: str | None = None) -> Analysis:
     for node_id in order:
         sources = graph.inputs_of(node_id)
         counts[node_id] = param_count(graph.node(node_id), widths[sources[0]] if sources else 0, widths[node_id])
+    check_size(graph, counts)
     return Analysis(tuple(order), widths, counts)
+
+
+def check_size(graph: Graph, counts: dict[str, int]) -> None:
+    """Refuse more parameters than the limit; the node holding the most is named."""
+    total = sum(counts.values())
+    if total > MAX_PARAMETERS:
+        largest = max(counts, key=counts.__getitem__)
+        raise TooManyParametersError(
+            f"the network has {total:,} parameters; Laegna allows at most {MAX_PARAMETERS:,} "
+            f"(the largest layer, {graph.node(largest).label}, has {counts[largest]:,}): "
+            "use fewer or narrower layers", largest)
 
 
 def check_connection(graph: Graph, src: str, dst: str, spec: DataSpec) -> None:

@@ -192,7 +192,7 @@ def _points_code(settings: DatasetSettings) -> str:
 
 def _custom_section(settings: DatasetSettings) -> Section:
     points = settings.points or {}
-    x, y = points.get("x") or [], points.get("y") or []
+    x, y = _stored(points.get("x", [])), _stored(points.get("y", []))
     classifies = points.get("task", "classification") == "classification"
     names = ", ".join(str(n) for n in points.get("feature_names") or [])
     column = "\n    y = y[:, None]  # one target column" if not classifies and np.ndim(y) == 1 else ""
@@ -202,6 +202,15 @@ def _custom_section(settings: DatasetSettings) -> Section:
         dtype="int64" if classifies else "float32", column=column)
     return Section([("TEST_FRACTION", repr(float(settings.test_fraction)),
                      "share of the points held out for testing")], code)
+
+
+def _stored(values) -> list:
+    """Stored points (read-only numpy arrays, or lists) as nested lists of numbers; float32
+    values become the shortest decimals that read back as the same float32 (0.1, not 0.1000000015)."""
+    array = np.asarray(values)
+    if array.dtype == np.float32:
+        return np.vectorize(lambda v: float(str(v)), otypes=[float])(array).tolist()
+    return array.tolist()
 
 
 def _number(value) -> str:

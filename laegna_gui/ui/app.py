@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.presets import DEFAULT_PRESET, load_preset, open_target
 from laegna_gui.core.project import Project
 from laegna_gui.ui.app_icon import DESKTOP_ID, app_icon
-from laegna_gui.ui.autosave import Autosaver, Recovery
 from laegna_gui.ui.paths import data_dir
+from laegna_gui.ui.recovery_files import find_recoveries
+from laegna_gui.ui.recovery_offer import offer_recoveries
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -46,18 +46,6 @@ def load_start_project(target: str | None) -> tuple[Project, str | None]:
     return project, target if is_file else None
 
 
-def offer_recovery(window, recovery: Recovery) -> None:
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(recovery.saved_at))
-    answer = QMessageBox.question(
-        window, "Restore unsaved work?",
-        f"Laegna closed unexpectedly. Unsaved work from {when} was recovered.\n\nRestore it?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
-    if answer == QMessageBox.StandardButton.Yes:
-        window.document.load(recovery.project, recovery.original_path, modified=True)
-    else:
-        window.autosaver.clear()
-
-
 def run_app(target: str | None = None) -> int:
     """Open the main window with TARGET loaded; exit status 2 when TARGET cannot be opened."""
     try:
@@ -68,9 +56,10 @@ def run_app(target: str | None = None) -> int:
     app = make_application(sys.argv[:1])
     from laegna_gui.ui.main_window import MainWindow
 
-    recovery = Autosaver.find(data_dir())
+    found = find_recoveries(data_dir())  # before the window claims a recovery file of its own
     window = MainWindow(project, path)
     window.show()
-    if recovery is not None:
-        offer_recovery(window, recovery)
-    return app.exec()
+    windows = [window, *offer_recoveries(window, found)]  # referenced until the loop ends
+    status = app.exec()
+    windows.clear()
+    return status

@@ -6,7 +6,7 @@ import json
 
 from PySide6.QtGui import QGuiApplication
 
-from laegna_gui.core.errors import LaegnaError
+from laegna_gui.core.errors import ProjectFileError
 from laegna_gui.core.fragment import extract, plan_paste
 from laegna_gui.ui.commands import AddEdgeCommand, AddNodeCommand
 from laegna_gui.ui.document import Document
@@ -49,7 +49,7 @@ def paste(document: Document) -> list[str]:
         return []
     try:
         return paste_fragment(document, fragment)
-    except LaegnaError:
+    except ProjectFileError:  # not a fragment Laegna can read: ignored like any other text
         return []
 
 

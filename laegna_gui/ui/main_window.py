@@ -15,7 +15,7 @@ from laegna_gui.ui.actions import build_actions
 from laegna_gui.ui.autosave import Autosaver
 from laegna_gui.ui.canvas.view import GraphView
 from laegna_gui.ui.central_tabs import CentralTabs
-from laegna_gui.ui.commands import AddNodeCommand, MoveNodesCommand
+from laegna_gui.ui.commands import MoveNodesCommand
 from laegna_gui.ui.dataset_panel import DatasetPanel
 from laegna_gui.ui.document import Document
 from laegna_gui.ui.export_menu import install_export_menu
@@ -26,7 +26,7 @@ from laegna_gui.ui.naming import name_parts
 from laegna_gui.ui.palette import PaletteWidget
 from laegna_gui.ui.paths import data_dir, settings
 from laegna_gui.ui.preset_dialog import PresetDialog
-from laegna_gui.ui.status import ValidityLabel
+from laegna_gui.ui.status import AutosaveLabel, ValidityLabel
 from laegna_gui.ui.theme import install_theme_menu, restore_theme
 from laegna_gui.ui.training.engine_label import EngineLabel
 from laegna_gui.ui.training.panel import TrainingPanel
@@ -35,8 +35,9 @@ from laegna_gui.ui.view_export_menu import install_view_export_menu
 
 class MainWindow(QMainWindow):
     def __init__(self, project: Project | None = None, path: str | Path | None = None,
-                 remember_layout: bool = True) -> None:
-        """`remember_layout=False` neither restores nor saves the window layout (screenshots)."""
+                 remember_layout: bool = True, autosave: bool = True) -> None:
+        """`remember_layout=False` neither restores nor saves the window layout (screenshots);
+        `autosave=False` keeps no recovery file and touches none (screenshots, benchmarks)."""
         super().__init__()
         self.remember_layout = remember_layout
         self.setObjectName("mainWindow")
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         dataset.raise_()
         self.files = FileController(self.document, self)
         self.files.before_save = self.training.store_weights
-        self.autosaver = Autosaver(self.document, data_dir())
+        self.autosaver = Autosaver(self.document, data_dir() if autosave else None)
         self.actions = build_actions(self, self._handlers())
         self.theme_menu = install_theme_menu(self)
         self.export_menu = install_export_menu(self, self.document, self.training.controller)
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.validity, 1)
         self.engine_label = EngineLabel()
         self.statusBar().addPermanentWidget(self.engine_label)
+        self.autosave_label = AutosaveLabel(self.autosaver)
+        self.statusBar().insertPermanentWidget(0, self.autosave_label)
         self._wire()
         self.document.load(project or Project(), path)
         name_parts(self)
@@ -101,8 +104,8 @@ class MainWindow(QMainWindow):
             "save": files.save, "save_as": files.save_as, "quit": self.close,
             "undo": doc.undo_stack.undo, "redo": doc.undo_stack.redo,
             "cut": self.cut, "copy": lambda: clipboard.copy_nodes(doc, canvas.selected_node_ids()),
-            "paste": lambda: canvas.select_nodes(clipboard.paste(doc)),
-            "duplicate": lambda: canvas.select_nodes(clipboard.duplicate(doc, canvas.selected_node_ids())),
+            "paste": lambda: canvas.insert_nodes(lambda: clipboard.paste(doc)),
+            "duplicate": lambda: canvas.insert_nodes(lambda: clipboard.duplicate(doc, canvas.selected_node_ids())),
             "delete": canvas.delete_selection, "select_all": canvas.select_all,
             "zoom_in": canvas.zoom_in, "zoom_out": canvas.zoom_out, "fit": canvas.fit,
             "auto_layout": self.auto_layout,
@@ -135,8 +138,7 @@ class MainWindow(QMainWindow):
             self.canvas.delete_selection()
 
     def add_block_at_centre(self, type_name: str, params: dict) -> None:
-        centre = self.canvas.mapToScene(self.canvas.viewport().rect().center())
-        self.document.push(AddNodeCommand(self.document.graph, type_name, params, (centre.x(), centre.y())))
+        self.canvas.add_node_at(type_name, params, self.canvas.mapToScene(self.canvas.viewport().rect().center()))
 
     def auto_layout(self) -> None:
         graph = self.document.graph
@@ -191,7 +193,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.training.shutdown()
-        self.autosaver.clear()
+        self.autosaver.close()
         if not self.remember_layout:
             event.accept()
             return

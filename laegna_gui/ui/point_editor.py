@@ -55,7 +55,7 @@ class PointEditor(QObject):
         """The shape of the data; stored points know their width even when none are left."""
         settings = self.document.project.dataset
         points = settings.points or {}
-        if settings.name == "custom" and not points.get("x") and points.get("feature_names"):
+        if settings.name == "custom" and not len(points.get("x", ())) and points.get("feature_names"):
             return DataSpec(len(points["feature_names"]), points.get("task", "classification"),
                             int(points.get("n_outputs", 2)))
         return dataset_spec(settings)

@@ -76,7 +76,7 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
     refuse_undrawable_view(view)
     from laegna_gui.ui.main_window import MainWindow
 
-    window = MainWindow(project, path, remember_layout=False)
+    window = MainWindow(project, path, remember_layout=False, autosave=False)
     apply_theme(theme)
     window.move(0, 0)
     window.resize(*size)

@@ -73,14 +73,16 @@ def test_table_to_settings_for_classification_remaps_labels():
     points = settings.points
     assert points["task"] == "classification" and points["n_outputs"] == 2
     assert points["feature_names"] == ["x", "y"]
-    assert points["x"] == [[0.5, 1.0], [-1.0, 0.2], [2.0, 0.0]]
-    assert points["y"] == [0, 1, 0]  # labels 3, 7, 3 → 0, 1, 0
+    assert points["x"].dtype == np.float32 and points["y"].dtype == np.int32
+    assert not points["x"].flags.writeable and not points["y"].flags.writeable  # shared, so never changed
+    np.testing.assert_array_equal(points["x"], np.float32([[0.5, 1.0], [-1.0, 0.2], [2.0, 0.0]]))
+    assert points["y"].tolist() == [0, 1, 0]  # labels 3, 7, 3 → 0, 1, 0
 
 
 def test_classification_counts_every_distinct_label():
     table = CsvTable(("f", "t"), np.array([[0, 5], [1, -2], [2, 9], [3, 5]], dtype=float))
     settings = table_to_settings(table, ["f"], "t", "classification")
-    assert settings.points["y"] == [1, 0, 2, 1] and settings.points["n_outputs"] == 3
+    assert settings.points["y"].tolist() == [1, 0, 2, 1] and settings.points["n_outputs"] == 3
     single = table_to_settings(CsvTable(("f", "t"), np.array([[0, 1], [1, 1]], dtype=float)),
                                ["f"], "t", "classification")
     assert single.points["n_outputs"] == 2  # a one-class table still gets two outputs
@@ -88,8 +90,10 @@ def test_classification_counts_every_distinct_label():
 
 def test_table_to_settings_for_regression():
     settings = table_to_settings(parse_csv(CSV), ["label"], "y", "regression")
-    assert settings.points == {"task": "regression", "n_outputs": 1, "feature_names": ["label"],
-                               "x": [[3.0], [7.0], [3.0]], "y": [1.0, 0.2, 0.0]}
+    points = settings.points
+    assert (points["task"], points["n_outputs"], points["feature_names"]) == ("regression", 1, ["label"])
+    assert points["x"].tolist() == [[3.0], [7.0], [3.0]]
+    assert points["y"].dtype == np.float32 and points["y"].tolist() == np.float32([1.0, 0.2, 0.0]).tolist()
     assert settings.test_fraction == 0.3
 
 

@@ -136,3 +136,19 @@ def test_bad_settings_raise_dataset_error(settings, phrase):
 def test_dataset_spec_of_unknown_name_raises_dataset_error():
     with pytest.raises(DatasetError, match="unknown dataset 'nope'"):
         dataset_spec(DatasetSettings(name="nope"))
+
+
+def test_settings_holding_point_arrays_compare_by_their_values():
+    """The document compares settings (`!=`) before an undoable change: arrays must not break it."""
+    from laegna_gui.core.custom_data import make_points
+
+    def settings(x, y):
+        return DatasetSettings("custom", points=make_points("classification", 2, ["a", "b"], x, y))
+
+    same = settings([[0, 1], [1, 0]], [0, 1])
+    assert same == settings([[0, 1], [1, 0]], [0, 1]) and same == same
+    assert same != settings([[0, 1], [1, 0]], [1, 1]) and same != settings([[0, 1]], [0])
+    assert same != DatasetSettings("custom", points={**same.points, "feature_names": ["a", "c"]})
+    assert same != DatasetSettings("xor") and DatasetSettings("xor") == DatasetSettings("xor")
+    as_lists = {**same.points, "x": [[0, 1], [1, 0]], "y": [0, 1]}
+    assert DatasetSettings("custom", points=as_lists) == same  # plain lists hold the same points

@@ -48,7 +48,7 @@ def test_generated_data_becomes_all_of_its_points():
     assert points["feature_names"] == ["x1", "x2"] and len(points["x"]) == 40
     both = np.concatenate([data.x_train, data.x_test])
     np.testing.assert_allclose(points["x"], both, atol=1e-6)
-    assert points["y"] == np.concatenate([data.y_train, data.y_test]).tolist()
+    assert points["y"].tolist() == np.concatenate([data.y_train, data.y_test]).tolist()
 
 
 def test_truth_table_corners_are_four_points_not_eight():
@@ -60,17 +60,20 @@ def test_truth_table_corners_are_four_points_not_eight():
 def test_one_input_regression_keeps_targets_as_numbers():
     points = editable_points(DatasetSettings("sine", samples=10, noise=0.0), seed=0)
     assert points["task"] == "regression" and len(points["y"]) == 10
-    assert all(isinstance(v, float) for v in points["y"])
+    assert points["y"].dtype == np.float32 and points["y"].ndim == 1
     np.testing.assert_allclose(points["y"], np.sin(np.pi * np.asarray(points["x"])[:, 0]), atol=1e-5)
 
 
 def test_edits_return_new_points_and_leave_the_old_ones_alone():
     added = with_point(POINTS, [0.25, -0.5], 1)
-    assert added["x"][-1] == [0.25, -0.5] and added["y"][-1] == 1 and len(POINTS["x"]) == 3
+    assert added["x"][-1].tolist() == [0.25, -0.5] and added["y"][-1] == 1 and len(POINTS["x"]) == 3
+    assert not added["x"].flags.writeable and not added["y"].flags.writeable
     removed = without_point(added, 0)
-    assert removed["x"] == [[1.0, 1.0], [0.0, 1.0], [0.25, -0.5]] and removed["y"] == [1, 1, 1]
-    assert cleared(removed)["x"] == [] and cleared(removed)["feature_names"] == ["x1", "x2"]
-    assert added["x"][0] == [0.0, 0.0]  # still there: undo keeps the old dict
+    assert removed["x"].tolist() == [[1.0, 1.0], [0.0, 1.0], [0.25, -0.5]] and removed["y"].tolist() == [1, 1, 1]
+    empty = cleared(removed)
+    assert empty["x"].shape == (0, 2) and len(empty["y"]) == 0 and empty["feature_names"] == ["x1", "x2"]
+    assert added["x"][0].tolist() == [0.0, 0.0]  # still there: undo keeps the old dict
+    assert with_point(empty, [0.5, 0.5], 0)["x"].tolist() == [[0.5, 0.5]]  # a cleared drawing starts again
 
 
 def test_a_class_outside_the_dataset_is_refused():

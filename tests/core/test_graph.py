@@ -207,3 +207,27 @@ def test_copy_is_independent_of_the_original(record, xor_graph):
     assert ("dense2", "output1") in xor_graph.edges
     assert xor_graph.node("input1").params["features"] == ("x1", "x2")
     assert rec.calls == []  # the clone does not share subscribers
+
+
+def test_a_graph_refuses_nodes_and_wires_beyond_what_a_project_file_accepts():
+    from laegna_gui.core.fragment import extract, plan_paste
+    from laegna_gui.core.limits import MAX_EDGES, MAX_NODES
+
+    graph = Graph()
+    for _ in range(MAX_NODES):
+        graph.add_node("add")
+    with pytest.raises(GraphError, match=f"at most {MAX_NODES} nodes"):
+        graph.add_node("add")
+    assert len(graph.nodes) == MAX_NODES
+    ids = list(graph.nodes)
+    for i in range(MAX_EDGES):  # each add node takes many wires; no loops: lower index feeds higher
+        graph.add_edge(ids[i % 50], ids[50 + i // 50])
+    with pytest.raises(GraphError, match=f"at most {MAX_EDGES} wires"):
+        graph.add_edge(ids[0], ids[199])
+    assert len(graph.edges) == MAX_EDGES
+    # a paste that would not fit is refused whole, before anything is added
+    small = Graph()
+    small.add_node("add")
+    small.add_node("add")
+    with pytest.raises(GraphError, match="nodes"):
+        plan_paste(graph, extract(small, list(small.nodes)), (10, 10))

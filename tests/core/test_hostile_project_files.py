@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from hostile_files import HOSTILE, make_hostile
+from hostile_files import HOSTILE, INVALID_NETWORKS, make_hostile
 
-from laegna_gui.core.errors import ProjectFileError
+from laegna_gui.core.errors import GraphError, ProjectFileError
 from laegna_gui.core.project_file import load_project
 
 # Loads each file named on the command line with only the core (numpy, no Qt, no torch) and
@@ -56,3 +56,12 @@ def test_every_hostile_file_is_refused_within_a_bounded_memory(tmp_path):
     assert len(answers) == len(paths)
     for (path, phrase), answer in zip(paths, answers):
         assert phrase in answer, (path.name, answer)
+
+
+@pytest.mark.parametrize("name", list(INVALID_NETWORKS))
+def test_a_file_with_an_invalid_network_opens_and_says_why_it_cannot_train(tmp_path, name):
+    path, phrase = make_hostile(tmp_path, name)
+    project = load_project(path)
+    with pytest.raises(GraphError) as invalid:
+        project.analyse()
+    assert phrase in str(invalid.value)

@@ -13,6 +13,7 @@ import pytest
 
 from laegna_gui.core.datasets import DatasetSettings
 from laegna_gui.core.errors import ProjectFileError
+from laegna_gui.core.validate import TooManyParametersError
 from laegna_gui.core.project_file import (
     dumps_project,
     graph_from_data,
@@ -130,7 +131,7 @@ BIG = 10 ** 400  # a valid JSON integer that no float can hold
 BAD_DATA = [
     (_set(["format"], "keras"), "format: expected 'laegna-project'"),
     (lambda d: d.pop("format"), "format: expected 'laegna-project'"),
-    (_set(["version"], 2), "version: 2 is not supported"),
+    (_set(["version"], 3), "version: 3 is not supported (this Laegna reads up to 2)"),
     (_set(["version"], "1"), "version: expected a whole number, got str"),
     (lambda d: d.pop("graph"), "graph is missing"),
     (_set(["graph"], []), "graph: expected an object, got list"),
@@ -150,7 +151,7 @@ BAD_DATA = [
     (_set(["graph", "nodes"], [{"id": f"n{i}", "type": "dropout"} for i in range(201)]),
      "graph: too big (201 nodes"),
     (_set(["dataset", "name"], "mnist"), "dataset.name: 'mnist' is not one of"),
-    (_set(["dataset", "samples"], 2), "dataset.samples: 2 is outside 4…100000"),
+    (_set(["dataset", "samples"], 2), "dataset.samples: 2 is outside 4…100,000"),
     (_set(["dataset", "noise"], BIG), "dataset.noise: the number is too large"),
     (_set(["dataset", "options"], {"variant": "grid"}), "dataset.options.variant: unknown option"),
     (_set(["dataset", "name"], "custom"), "dataset.points is missing"),
@@ -165,8 +166,8 @@ BAD_DATA = [
     (_set(["weights", "dense2.bias"], {"shape": [1], "values": [1.0, 2.0]}),
      "weights.dense2.bias: the values do not fill shape [1]"),
     (_set(["weights", "dense2.bias"], {"shape": [1], "values": [BIG]}), "weights.dense2.bias.values"),
-    (_set(["weights", "dense2.bias"], {"shape": [True], "values": [1.0]}), "weights.dense2.bias: expected"),
-    (_set(["weights", "dense2.bias"], {"shape": [10 ** 30, 0], "values": []}), "weights.dense2.bias: shape"),
+    (_set(["weights", "dense2.bias"], {"shape": [True], "values": [1.0]}), "weights.dense2.bias.shape: expected"),
+    (_set(["weights", "dense2.bias"], {"shape": [10 ** 30, 0], "values": []}), "weights.dense2.bias.shape: [1000000000000000000000000000000, 0] holds more"),
     (_set(["weights"], [1, 2]), "weights: expected an object of named arrays"),
     (_set(["graph", "edges"], []), "weights are stored but the network is not valid"),
     (_set(["training", "epochs"], 10), "training.epochs: unknown setting"),
@@ -175,7 +176,8 @@ BAD_DATA = [
     (_set(["training", "learning_rate"], BIG), "training.learning_rate: the number is too large"),
     (_set(["training", "loss"], "huber"), "training.loss: 'huber' is not one of"),
     (_set(["training", "clip"], 1), "training.clip: expected true or false, got int"),
-    (_set(["seed"], -1), "seed: -1 is outside 0…4.29497e+09"),
+    (_set(["seed"], -1), "seed: -1 is outside 0…4,294,967,295"),
+    (_set(["seed"], 2 ** 32), "seed: 4,294,967,296 is outside 0…4,294,967,295"),
     (_set(["seed"], 1.5), "seed: expected a whole number, got float"),
 ]
 
@@ -190,7 +192,7 @@ def test_refused_project_data(xor_data, change, phrase):
         assert phrase in str(info.value)
 
 
-def test_too_many_parameters_are_refused(xor_data):
+def test_a_network_over_the_parameter_limit_opens_as_an_invalid_network(xor_data):
     data = copy.deepcopy(xor_data)
     data.pop("weights")
     for node in data["graph"]["nodes"]:
@@ -201,7 +203,15 @@ def test_too_many_parameters_are_refused(xor_data):
     data["graph"]["edges"] = [["input1", "dense1"], ["dense1", "big0"], ["big0", "big1"], ["big1", "big2"],
                               ["big2", "activation1"], ["activation1", "dense2"], ["dense2", "output1"]]
     data["graph"]["nodes"][3]["params"]["units"] = 1
-    with pytest.raises(ProjectFileError, match="Laegna allows at most 2,000,000"):
+    project = loads_project(json.dumps(data))
+    with pytest.raises(TooManyParametersError, match="Laegna allows at most 2,000,000") as caught:
+        project.analyse()
+    assert caught.value.node in ("big0", "big1", "big2")
+    project.weights = {}  # whatever the weights, none are saved for an invalid network
+    assert "weights" not in json.loads(dumps_project(project))
+    data["weights"] = {}  # and a file storing weights for it is refused
+    with pytest.raises(ProjectFileError, match="weights are stored but the network is not valid: the network "
+                                               "has 3,"):
         loads_project(json.dumps(data))
 
 

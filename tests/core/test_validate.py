@@ -8,6 +8,7 @@ from laegna_gui.core import validate
 from laegna_gui.core.errors import (
     CycleError,
     DisconnectedNodeError,
+    GraphError,
     IncomingEdgesError,
     LossMismatchError,
     MissingEndpointError,
@@ -16,7 +17,14 @@ from laegna_gui.core.errors import (
     ShapeMismatchError,
 )
 from laegna_gui.core.graph import Graph
-from laegna_gui.core.validate import DataSpec, analyse, check_connection, check_loss, final_activation
+from laegna_gui.core.validate import (
+    DataSpec,
+    TooManyParametersError,
+    analyse,
+    check_connection,
+    check_loss,
+    final_activation,
+)
 
 TWO_CLASSES = DataSpec(n_inputs=2, task="classification", n_outputs=2)
 THREE_CLASSES = DataSpec(n_inputs=2, task="classification", n_outputs=3)
@@ -174,6 +182,26 @@ def test_batch_norm_counts_two_per_unit_and_total_sums_everything():
     result = analyse(graph, TWO_CLASSES)
     assert result.param_counts == {"in": 0, "d": 9, "bn": 6, "t": 0, "o": 8, "out": 0}
     assert result.total_params == 23
+
+
+def test_a_network_over_the_parameter_limit_is_invalid_and_names_its_largest_layer():
+    """Three dense layers of 1,024 units, each allowed by the editor: 2.1 million parameters."""
+    graph = build(IN, dense("a", 1024), dense("b", 1024), dense("c", 1024), dense("o", 2), OUT,
+                  edges=["in>a>b>c>o>out"])
+    with pytest.raises(TooManyParametersError) as caught:
+        analyse(graph, TWO_CLASSES)
+    assert str(caught.value) == ("the network has 2,104,322 parameters; Laegna allows at most 2,000,000 (the "
+                                 "largest layer, Dense 1024, has 1,049,600): use fewer or narrower layers")
+    assert caught.value.node == "b" and isinstance(caught.value, GraphError)
+
+
+def test_a_network_exactly_at_the_parameter_limit_is_valid(monkeypatch):
+    graph = build(IN, dense("d", 3), dense("o", 2), OUT, edges=["in>d>o>out"])
+    monkeypatch.setattr(validate, "MAX_PARAMETERS", 17)  # 9 + 8
+    assert analyse(graph, TWO_CLASSES).total_params == 17
+    monkeypatch.setattr(validate, "MAX_PARAMETERS", 16)
+    with pytest.raises(TooManyParametersError, match="the network has 17 parameters; Laegna allows at most 16"):
+        analyse(graph, TWO_CLASSES)
 
 
 # --- losses --------------------------------------------------------------------

@@ -428,3 +428,19 @@ def test_a_skip_wire_routes_around_the_nodes_it_would_cross(view, document):
     assert wire.elementCount() > plain  # a detour, not the plain curve
     graph.move_node("activation1", (400.0, 400.0))  # out of the way: the plain curve again
     assert scene.edges[("dense1", "dense2")].path().elementCount() == plain
+
+
+def test_a_full_network_says_why_no_block_or_paste_is_added(view, document):
+    from laegna_gui.core.limits import MAX_NODES
+    from laegna_gui.ui import clipboard
+
+    clipboard.copy_nodes(document, list(document.graph.nodes)[:2])
+    while len(document.graph.nodes) < MAX_NODES:
+        add_node(document, "add", {})
+    undo_steps = document.undo_stack.count()
+    assert view.add_node_at("dense", {"units": 4}, QPointF(300, 200)) is None
+    assert [b.text for b in bubbles(view)] == [f"a network holds at most {MAX_NODES} nodes; "
+                                               "delete some before adding more"]
+    view.insert_nodes(lambda: clipboard.paste(document))
+    assert len(document.graph.nodes) == MAX_NODES and document.undo_stack.count() == undo_steps
+    assert len(bubbles(view)) == 1 and "at most" in bubbles(view)[0].text

@@ -1,4 +1,4 @@
-"""The window as a whole: menus, files, undo history, autosave, screenshots."""
+"""The window as a whole: menus, files, undo history, screenshots (autosave: test_autosave.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from laegna_gui.core.datasets import DatasetSettings
-from laegna_gui.core.presets import load_preset
 from laegna_gui.ui import clipboard
-from laegna_gui.ui.autosave import Autosaver
 from laegna_gui.ui.commands import (
     AddEdgeCommand, AddNodeCommand, MoveNodesCommand, RemoveEdgeCommand, RemoveNodeCommand, SetParamsCommand,
 )
@@ -157,28 +155,6 @@ def test_status_line_says_why_the_network_is_invalid(window):
     assert window.validity.text().startswith("✗") and "wire" in window.validity.text()
 
 
-def test_autosave_writes_recovery_after_an_edit_and_saving_clears_it(window, qtbot, tmp_path,
-                                                                     _private_data_dir):
-    window.autosaver.timer.setInterval(10)
-    assert not window.autosaver.file.exists()
-    with qtbot.waitSignal(window.autosaver.timer.timeout, timeout=2000):
-        window.document.push(AddNodeCommand(window.document.graph, "dense", {"units": 7}, (0, 300), "late"))
-    assert window.autosaver.file.parent == _private_data_dir
-    found = Autosaver.find(_private_data_dir)
-    assert found is not None and found.project.graph.node("late").params["units"] == 7
-    window.files.ask_save_path = lambda: str(tmp_path / "kept.laegna")
-    window.files.save()
-    assert Autosaver.find(_private_data_dir) is None
-
-
-def test_restored_recovery_opens_as_unsaved_work(window, _private_data_dir):
-    window.document.push(AddNodeCommand(window.document.graph, "dense", {"units": 7}, (0, 300), "late"))
-    window.autosaver.write()
-    recovery = Autosaver.find(_private_data_dir)
-    window.document.load(recovery.project, recovery.original_path, modified=True)
-    assert window.document.modified and "late" in window.document.graph.nodes
-
-
 def test_screenshot_command_writes_a_png_of_the_requested_size(tmp_path):
     out = tmp_path / "shot.png"
     result = subprocess.run([sys.executable, "-m", "laegna_gui", "screenshot", "spiral3", "--out", str(out),
@@ -204,34 +180,6 @@ def test_paste_ignores_clipboard_text_that_is_not_laegna_nodes(window):
         QGuiApplication.clipboard().setText(text)
         assert clipboard.paste(window.document) == []
     assert window.document.graph == before
-
-
-def test_the_next_start_offers_to_restore_recovered_work(window, monkeypatch, _private_data_dir):
-    from laegna_gui.ui import app
-    from laegna_gui.ui.main_window import MainWindow
-
-    window.document.push(AddNodeCommand(window.document.graph, "dense", {"units": 7}, (0, 300), "late"))
-    window.autosaver.write()  # then the process "crashes": nothing is cleaned up
-    recovery = Autosaver.find(_private_data_dir)
-    asked = []
-    monkeypatch.setattr(app.QMessageBox, "question",
-                        lambda *args, **kw: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
-    fresh = MainWindow(load_preset("xor"))
-    fresh.files.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-    app.offer_recovery(fresh, recovery)
-    assert len(asked) == 1 and "Restore" in asked[0]
-    assert "late" in fresh.document.graph.nodes and fresh.document.modified
-    fresh.close()
-
-
-def test_declining_the_recovery_discards_it(window, monkeypatch, _private_data_dir):
-    from laegna_gui.ui import app
-
-    window.document.push(AddNodeCommand(window.document.graph, "dense", {}, (0, 300), "late"))
-    window.autosaver.write()
-    monkeypatch.setattr(app.QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
-    app.offer_recovery(window, Autosaver.find(_private_data_dir))
-    assert Autosaver.find(_private_data_dir) is None
 
 
 @pytest.mark.parametrize("target, name, has_path", [(None, "XOR", False), ("spiral3", "Three spirals", False)])

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QMouseEvent, QPainter, QPen,
                            QResizeEvent, QShowEvent, QWheelEvent)
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
-from laegna_gui.core.errors import LaegnaError
+from laegna_gui.core.errors import GraphError, LaegnaError
 from laegna_gui.core.graph import Edge
 from laegna_gui.core.nodes import node_type
 from laegna_gui.ui import style
@@ -175,6 +175,7 @@ class GraphView(QGraphicsView):
         """Add a node centred on `pos` (scene coordinates) and select it."""
         try:
             node_type(type_name).check_params(dict(params), type_name)
+            self.document.graph.check_room(nodes=1)
         except LaegnaError as exc:
             self.graph_scene.show_message(str(exc), pos)
             return None
@@ -182,6 +183,13 @@ class GraphView(QGraphicsView):
         self.document.push(command)
         self.select_nodes([command.node_id])
         return command.node_id
+
+    def insert_nodes(self, insert: Callable[[], list[str]]) -> None:
+        """Run a paste or duplicate and select what it added, or say why it added nothing."""
+        try:
+            self.select_nodes(insert())
+        except GraphError as exc:
+            self.graph_scene.show_message(str(exc), self.mapToScene(self.viewport().rect().center()))
 
     # --- drops from the palette -----------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
