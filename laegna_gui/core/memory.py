@@ -23,7 +23,9 @@ from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.core.validate import Analysis
 
 BYTES_PER_NUMBER = 4
-OPTIMIZER_STATES = {"sgd": 0, "momentum": 1, "nesterov": 1, "rmsprop": 1, "adam": 2, "nadam": 2}
+# the training state's rows, one number per parameter each: weights, gradients, two optimizer
+# moments (kept whatever the optimizer), scratch, and the gradients a cancelled step restores
+ENGINE_ROWS = 6
 SNAPSHOT_COPIES = 4  # the worker's snapshot, the window's, the step report's before and gradient
 PROBE_POINTS = 64 * 64 + 20 * 20
 LIMIT_CAP_BYTES = 8 * 2**30
@@ -45,7 +47,7 @@ class MemoryEstimate:
 
 def estimate(analysis: Analysis, samples: int, training: TrainingSettings) -> MemoryEstimate:
     """The memory training this network on `samples` points will need, in bytes."""
-    copies = 2 + OPTIMIZER_STATES.get(training.optimizer, 2) + SNAPSHOT_COPIES
+    copies = ENGINE_ROWS + SNAPSHOT_COPIES
     values_per_point = sum(analysis.widths.values())
     points = 2 * training.batch_size + samples + PROBE_POINTS  # a batch's backward pass doubles it
     return MemoryEstimate(parameters=analysis.total_params * copies * BYTES_PER_NUMBER,

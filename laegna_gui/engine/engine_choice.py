@@ -17,9 +17,10 @@ import time
 import numpy as np
 
 from laegna_gui.core.errors import TrainingDiverged
+from laegna_gui.engine.cancel import TrainingCancelled
 from laegna_gui.engine.compiled import choice, prepare
 from laegna_gui.engine.compiled.codes import OPTIMIZERS, REGULARIZATIONS, loss_kind
-from laegna_gui.engine.compiled.engine import BAD_WEIGHTS, FAILURE, OK, CompiledEngine, numba_error
+from laegna_gui.engine.compiled.engine import BAD_WEIGHTS, CANCELLED, FAILURE, OK, CompiledEngine, numba_error
 
 COMPILED, TORCH = "compiled (numba)", "torch"
 MEASURE_SECONDS = 0.09  # per engine (best of three), when the cost model cannot tell which is faster
@@ -117,6 +118,8 @@ class EngineChoice:
         return norm
 
     def _check(self, status: int) -> None:
+        if status == CANCELLED:  # the kernels left everything as before the interrupted iteration
+            raise TrainingCancelled("cancelled")
         if status == BAD_WEIGHTS:
             self._fresh_optimizer()
         if status != OK:

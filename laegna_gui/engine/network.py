@@ -1,4 +1,10 @@
-"""A torch module built from any valid graph, run in topological order."""
+"""A torch module built from any valid graph, run in topological order.
+
+With a `CancelToken` set (`network.cancel`), a forward pass looks at it before every node
+and, for a batch big enough to take a while, a backward pass after every node; a dense
+layer whose product is very large (many rows through a wide layer) runs in row chunks with
+a look between them. So no single operation keeps a cancel waiting for long.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,15 @@ from torch import nn
 
 from laegna_gui.core.graph import Graph
 from laegna_gui.core.validate import Analysis, DataSpec
+from laegna_gui.engine.cancel import CancelToken
 from laegna_gui.engine.layers import build_layer
+
+# Multiply-adds one chunk of a dense layer's product may take: about 30 ms on our 2-core
+# machine (torch, one thread), a few tenths of a second on a slow one.
+CHUNK_MACS = 2**31
+# A batch whose pass through the network takes fewer multiply-adds than this is quick
+# enough that its backward pass need not look at the token after every node.
+WATCH_MACS = 2**24
 
 
 class GraphNetwork(nn.Module):
@@ -34,6 +48,9 @@ class GraphNetwork(nn.Module):
                 self.layers[_slot(node_id)] = layer
         self.output_id = next(n for n in self.order if self.kinds[n] == "output")
         self._dropouts = [self.layer(n) for n in self.order if self.kinds[n] == "dropout"]
+        self._macs_per_row = sum(layer.in_features * layer.out_features for layer in self.layers.values()
+                                 if isinstance(layer, nn.Linear))
+        self.cancel: CancelToken | None = None  # the trainer's, where one may cancel
         for salt, node_id in enumerate(self.order):
             if self.kinds[node_id] == "dropout":
                 self.layer(node_id).seed, self.layer(node_id).salt = seed, salt
@@ -45,7 +62,12 @@ class GraphNetwork(nn.Module):
 
     def forward(self, x: torch.Tensor, keep: bool = False):
         outputs: dict[str, torch.Tensor] = {}
+        cancel = self.cancel
+        watch = (cancel is not None and torch.is_grad_enabled()
+                 and x.shape[0] * self._macs_per_row >= WATCH_MACS)
         for node_id in self.order:
+            if cancel is not None:
+                cancel.check()
             sources = self.sources[node_id]
             kind = self.kinds[node_id]
             if kind == "input":
@@ -56,8 +78,12 @@ class GraphNetwork(nn.Module):
                 value = torch.cat([outputs[s] for s in sources], dim=1)
             elif kind == "output":
                 value = outputs[sources[0]]
+            elif kind == "dense":
+                value = dense(self.layer(node_id), outputs[sources[0]], cancel)
             else:
                 value = self.layer(node_id)(outputs[sources[0]])
+            if watch and kind != "output" and value.requires_grad:
+                value.register_hook(_checker(cancel))
             outputs[node_id] = value
         result = outputs[self.output_id]
         return (result, outputs) if keep else result
@@ -90,6 +116,64 @@ class GraphNetwork(nn.Module):
 
 
 _SLOT_PREFIX = "n_"
+
+
+def _checker(cancel: CancelToken):
+    def check(_grad: torch.Tensor) -> None:  # a gradient hook that changes nothing
+        cancel.check()
+    return check
+
+
+def dense(layer: nn.Linear, x: torch.Tensor, cancel: CancelToken | None) -> torch.Tensor:
+    """layer(x), in row chunks of about CHUNK_MACS multiply-adds when the product is bigger."""
+    rows = max(1, CHUNK_MACS // (layer.in_features * layer.out_features))
+    if x.shape[0] <= rows:
+        return layer(x)
+    return _ChunkedLinear.apply(x, layer.weight, layer.bias, rows, cancel)
+
+
+class _ChunkedLinear(torch.autograd.Function):
+    """x·Wᵀ + b, forward and backward, `rows` rows at a time, looking at `cancel` between
+    chunks: the same values as nn.Linear up to float rounding (the weight gradient adds
+    the chunks' parts in order), and always the same for the same sizes."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, rows: int, cancel: CancelToken | None):
+        ctx.save_for_backward(x, weight)
+        ctx.rows, ctx.cancel, ctx.has_bias = rows, cancel, bias is not None
+        out = x.new_empty((x.shape[0], weight.shape[0]))
+        for start in _starts(len(x), rows, cancel):
+            part, into = x[start:start + rows], out[start:start + rows]
+            if bias is None:
+                torch.mm(part, weight.t(), out=into)
+            else:
+                torch.addmm(bias, part, weight.t(), out=into)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        rows, cancel = ctx.rows, ctx.cancel
+        grad_x = grad_w = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_x = grad.new_empty(x.shape)
+            for start in _starts(len(x), rows, cancel):
+                torch.mm(grad[start:start + rows], weight, out=grad_x[start:start + rows])
+        if ctx.needs_input_grad[1]:
+            grad_w = weight.new_zeros(weight.shape)
+            for start in _starts(len(x), rows, cancel):
+                grad_w.addmm_(grad[start:start + rows].t(), x[start:start + rows])
+        if ctx.has_bias and ctx.needs_input_grad[2]:
+            grad_b = grad.sum(0)
+        return grad_x, grad_w, grad_b, None, None
+
+
+def _starts(n: int, rows: int, cancel: CancelToken | None):
+    """0, rows, 2·rows… below n, looking at `cancel` before each."""
+    for start in range(0, n, rows):
+        if cancel is not None:
+            cancel.check()
+        yield start
 
 
 def _slot(node_id: str) -> str:

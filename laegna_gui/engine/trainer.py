@@ -5,11 +5,16 @@ engine/compiled/) and torch (the reference, and faster for very wide layers). Bo
 write the same memory (`FlatState`), draw the same batches (`BatchSchedule`) and the same
 dropout masks, so the choice between them (`engine_name`) can change between any two
 iterations without a trace in the results.
+
+Another thread can stop a long iteration, evaluation or snapshot through the trainer's
+`cancel` token (engine/cancel.py): it raises TrainingCancelled, and an interrupted iteration
+leaves weights, gradients, optimizer state and batch order as they were before it.
 """
 
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -23,6 +28,7 @@ from laegna_gui.core.validate import analyse, check_loss, final_activation
 from laegna_gui.engine import configure_torch
 from laegna_gui.engine.batches import BatchSchedule
 from laegna_gui.engine import evaluation
+from laegna_gui.engine.cancel import CancelToken, TrainingCancelled
 from laegna_gui.engine.compiled import prepare
 from laegna_gui.engine.compiled.engine import CompiledEngine
 from laegna_gui.engine.compiled.flat import FlatGuard, FlatState
@@ -39,10 +45,12 @@ class Trainer(EngineChoice):
     """Owns the model, its optimizer state and the data. Not thread-safe: one owner only."""
 
     def __init__(self, project: Project, dataset: Dataset | None = None,
-                 keep: dict[str, np.ndarray] | None = None) -> None:
+                 keep: dict[str, np.ndarray] | None = None, cancel: CancelToken | None = None) -> None:
         """`keep`: weights from an earlier version of the network; those whose name and
-        shape still fit (unchanged layers) are kept, the rest start fresh."""
+        shape still fit (unchanged layers) are kept, the rest start fresh. `cancel`: a token
+        another thread may raise to stop what this trainer is doing (see the module)."""
         configure_torch()
+        self.cancel = cancel or CancelToken()
         self.graph = project.graph.copy()
         self.seed = project.seed
         self.data = dataset or make_dataset(project.dataset, project.seed)
@@ -52,6 +60,7 @@ class Trainer(EngineChoice):
         self._has_dropout = bool(self.graph.nodes_of_type("dropout"))
         self._check_batch_norm(project.training)
         self.network = GraphNetwork(self.graph, self.analysis, self.data.spec, project.seed)
+        self.network.cancel = self.cancel
         if project.weights is not None:
             self.network.load_weights(project.weights)
         if keep:
@@ -178,12 +187,18 @@ class Trainer(EngineChoice):
         if self._has_dropout:
             self.network.set_step(self.step_count)
         self.guard.save()  # before the forward pass, which updates batch-norm statistics
+        self.flat.keep_gradients()
         self.flat.grads[:] = 0  # the parameters' .grad are views of it
-        data_loss = self.objective(self.network(self.x_train[batch]), self.y_train[batch])
-        loss_value = data_loss.item()
-        if not math.isfinite(loss_value):
-            self._failed("loss")
-        (data_loss + self._penalty()).backward()
+        try:
+            data_loss = self.objective(self.network(self.x_train[batch]), self.y_train[batch])
+            loss_value = data_loss.item()
+            if not math.isfinite(loss_value):
+                self._failed("loss")
+            (data_loss + self._penalty()).backward()
+        except TrainingCancelled:  # nothing is updated yet: undo the statistics and gradients
+            self.guard.restore()
+            self.flat.restore_gradients()
+            raise
         norm = self._gradient_norm()
         if not math.isfinite(norm):
             self._failed("gradient")
@@ -215,15 +230,30 @@ class Trainer(EngineChoice):
                 f"Reset if the next steps still diverge.")
 
     # --- iterations, on whichever engine runs ---------------------------------------
+    @contextmanager
+    def _undone_if_cancelled(self):
+        """A cancelled iteration leaves no trace: the next one draws its batch again."""
+        schedule = self.schedule
+        epoch, cursor = schedule.epoch, schedule.cursor
+        walked = schedule.order.copy() if cursor >= schedule.n else None  # about to be shuffled anew
+        try:
+            yield
+        except TrainingCancelled:
+            schedule.epoch, schedule.cursor = epoch, cursor
+            if walked is not None:
+                schedule.order[:] = walked
+            raise
+
     def step(self) -> StepReport:
         """Exactly one optimizer iteration on one mini-batch, with everything it did."""
-        batch = self.next_batch()
-        before = self.network.weights()
-        loss_before = self.batch_loss(batch)
-        if self._compiled_enabled():
-            norm = self._compiled_step(batch.numpy())
-        else:
-            _, norm = self._iteration(batch)
+        with self._undone_if_cancelled():
+            batch = self.next_batch()
+            before = self.network.weights()
+            loss_before = self.batch_loss(batch)
+            if self._compiled_enabled():
+                norm = self._compiled_step(batch.numpy())
+            else:
+                _, norm = self._iteration(batch)
         gradients = {k: frozen_numpy(p.grad) for k, p in self.network.named_trainables().items()
                      if p.grad is not None}
         after = self.network.weights()
@@ -239,7 +269,8 @@ class Trainer(EngineChoice):
             return self._compiled_run(n)
         loss = math.nan
         for _ in range(n):
-            loss, _ = self._iteration(self.next_batch())
+            with self._undone_if_cancelled():
+                loss, _ = self._iteration(self.next_batch())
         return loss
 
     def run_epochs(self, n: int = 1) -> float:
@@ -284,7 +315,9 @@ class Trainer(EngineChoice):
     def reset(self) -> None:
         """Re-initialise the weights from the seed and start counting again."""
         project = Project(self.graph, self._dataset_settings, self.settings, self.seed)
-        self.__init__(project, self.data)
+        wait_for_kernels = self.wait_for_kernels
+        self.__init__(project, self.data, cancel=self.cancel)
+        self.wait_for_kernels = wait_for_kernels
 
     def weights(self) -> dict[str, np.ndarray]:
         return self.network.weights()

@@ -8,7 +8,9 @@ import pytest
 
 from laegna_gui.core.datasets import DatasetSettings, dataset_spec
 from laegna_gui.core.graph import Graph
-from laegna_gui.core.memory import NetworkTooBigError, check_memory, dataset_size, default_limit, estimate
+from laegna_gui.core.memory import (ENGINE_ROWS, SNAPSHOT_COPIES, NetworkTooBigError, check_memory, dataset_size,
+                                    default_limit, estimate)
+from laegna_gui.core.project import Project
 from laegna_gui.core.presets import load_preset
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.core.validate import analyse
@@ -29,14 +31,20 @@ def wide_graph(layers: int, units: int) -> Graph:
 CIRCLE = DatasetSettings(name="circle", samples=100_000)
 
 
-def test_estimate_counts_parameters_optimizer_state_and_activations():
+def test_estimate_counts_the_training_state_rows_snapshots_and_activations():
     graph = wide_graph(2, 8)
     analysis = analyse(graph, dataset_spec(CIRCLE))
     sgd, adam = TrainingSettings(optimizer="sgd"), TrainingSettings(optimizer="adam")
     small, large = estimate(analysis, 200, sgd), estimate(analysis, 20_000, sgd)
     assert small.parameters == large.parameters and large.activations > small.activations
-    # Adam keeps two more numbers per weight than plain SGD
-    assert estimate(analysis, 200, adam).parameters - small.parameters == 2 * 4 * analysis.total_params
+    # both engines share flat rows per parameter (weights, gradients, two optimizer moments
+    # whatever the optimizer, scratch, kept gradients) and the snapshots hold copies
+    assert estimate(analysis, 200, adam).parameters == small.parameters
+    assert small.parameters == (ENGINE_ROWS + SNAPSHOT_COPIES) * 4 * analysis.total_params
+    from laegna_gui.engine.trainer import Trainer
+
+    trainer = Trainer(Project(graph, replace(CIRCLE, samples=200), sgd))
+    assert trainer.flat.rows.shape[0] == ENGINE_ROWS  # what the estimate counts is what the engine keeps
     # every value a point produces is counted once per evaluated point
     per_point = 4 * sum(analysis.widths.values())
     assert large.activations - small.activations == per_point * (20_000 - 200)

@@ -15,7 +15,7 @@ import torch
 from laegna_gui.engine.compiled.flat import FlatState
 from laegna_gui.engine.compiled.plan import make_plan
 
-OK, BAD_LOSS, BAD_GRADIENT, BAD_WEIGHTS = 0, 1, 2, 3
+OK, BAD_LOSS, BAD_GRADIENT, BAD_WEIGHTS, CANCELLED = 0, 1, 2, 3, 4
 FAILURE = {BAD_LOSS: "loss", BAD_GRADIENT: "gradient", BAD_WEIGHTS: "weights"}
 
 
@@ -70,7 +70,8 @@ class CompiledEngine:
     def run(self, trainer, n: int, config: np.ndarray, state: np.ndarray) -> tuple[int, float, int]:
         """Up to n iterations from the schedule `state` (updated). (done, last loss, status)."""
         result = self.result
-        kernels().run_steps(n, *self._arguments(trainer, config), state, trainer.schedule.order, result)
+        kernels().run_steps(n, *self._arguments(trainer, config), state, trainer.schedule.order,
+                            trainer.cancel.flag, result)
         done = int(result[0])
         return done, float(result[1]) if done else math.nan, int(result[2])
 
@@ -78,5 +79,5 @@ class CompiledEngine:
         """One iteration on `batch`. (status, gradient norm before clipping)."""
         result = self.result
         kernels().run_batch(np.ascontiguousarray(batch, dtype=np.int64), *self._arguments(trainer, config),
-                            seed, step, result)
+                            seed, step, trainer.cancel.flag, result)
         return int(result[2]), float(result[3])

@@ -27,9 +27,11 @@ class FlatState:
         self.param_slices = _slices(params)
         self.stat_slices = _slices(stats)
         n_params = sum(v.numel() for v in params.values())
-        # rows: params, grads, moment1, moment2, and the kernels' scratch for new weights
-        self.rows = np.zeros((5, n_params), dtype=np.float32)
+        # rows: params, grads, moment1, moment2, the kernels' scratch for new weights, and the
+        # last gradients kept while an iteration that may be cancelled computes new ones
+        self.rows = np.zeros((6, n_params), dtype=np.float32)
         self.params, self.grads, self.moment1, self.moment2 = self.rows[:4]
+        self.kept_grads = self.rows[5]
         self.stats = np.zeros(sum(v.numel() for v in stats.values()), dtype=np.float32)
         # per tensor, as torch keeps them: the optimizer's step count and NAdam's mu product
         self.steps = np.zeros(max(1, len(params)), dtype=np.float32)
@@ -62,6 +64,13 @@ class FlatState:
     def still_bound(self) -> bool:
         """False if a tensor or gradient was replaced instead of written in place."""
         return self._current_pointers() == self._pointers
+
+    def keep_gradients(self) -> None:
+        """Remember the gradients before an iteration that may be cancelled overwrites them."""
+        np.copyto(self.kept_grads, self.grads)
+
+    def restore_gradients(self) -> None:
+        np.copyto(self.grads, self.kept_grads)
 
     def reset_optimizer(self) -> None:
         """A fresh optimizer: moments zero, steps zero (as a newly made torch optimizer)."""

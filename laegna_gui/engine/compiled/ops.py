@@ -21,14 +21,18 @@ from laegna_gui.engine.compiled.rng import dropout_key, uniform
 BN_EPS = 1e-5
 BN_MOMENTUM = 0.1
 F32 = np.float32
+CHECK_ROWS = 64  # a dense layer looks at the cancel flag every this many rows
 
 
 # --- forward ------------------------------------------------------------------------
 @jit
-def forward(nodes, sources, reals, x, idx, bl, params, stats, vals, aux, bn, seed, step, training):
+def forward(nodes, sources, reals, x, idx, bl, params, stats, vals, aux, bn, seed, step, training, cancel):
     """Every node's output for the bl examples idx[:bl]. In training mode batch norm uses
-    (and updates) batch statistics and dropout draws its mask; otherwise neither."""
+    (and updates) batch statistics and dropout draws its mask; otherwise neither. Returns
+    False, part done, once `cancel[0]` is raised (looked at between nodes and in dense layers)."""
     for k in range(nodes.shape[0]):
+        if cancel[0] != 0:
+            return False
         kind = nodes[k, KIND]
         col = nodes[k, COL]
         width = nodes[k, WIDTH]
@@ -39,8 +43,9 @@ def forward(nodes, sources, reals, x, idx, bl, params, stats, vals, aux, bn, see
                 for f in range(width):
                     vals[b, col + f] = x[i, f]
         elif kind == DENSE:
-            dense_forward(params, nodes[k, WEIGHT], nodes[k, BIAS], vals, nodes[s, COL], nodes[s, WIDTH],
-                          col, width, bl)
+            if not dense_forward(params, nodes[k, WEIGHT], nodes[k, BIAS], vals, nodes[s, COL], nodes[s, WIDTH],
+                                 col, width, bl, cancel):
+                return False
         elif kind == ACTIVATION:
             activate(nodes[k, FUNCTION], reals[k], vals, nodes[s, COL], col, width, bl)
         elif kind == BATCH_NORM:
@@ -51,11 +56,14 @@ def forward(nodes, sources, reals, x, idx, bl, params, stats, vals, aux, bn, see
                          training)
         elif kind == ADD or kind == CONCAT:
             merge_forward(kind, nodes, sources, k, vals, col, width, bl)
+    return True
 
 
 @jit
-def dense_forward(params, w0, b0, vals, scol, n_in, col, width, bl):
+def dense_forward(params, w0, b0, vals, scol, n_in, col, width, bl, cancel):
     for b in range(bl):
+        if b % CHECK_ROWS == 0 and cancel[0] != 0:
+            return False
         for j in range(width):
             acc = 0.0
             base = w0 + j * n_in
@@ -64,6 +72,7 @@ def dense_forward(params, w0, b0, vals, scol, n_in, col, width, bl):
             if b0 >= 0:
                 acc += np.float64(params[b0 + j])
             vals[b, col + j] = F32(acc)
+    return True
 
 
 @jit
@@ -180,10 +189,13 @@ def merge_forward(kind, nodes, sources, k, vals, col, width, bl):
 
 # --- backward -----------------------------------------------------------------------
 @jit
-def backward(nodes, sources, reals, bl, params, pgrads, vals, grads, aux, bn, reg_kind, reg_rate):
+def backward(nodes, sources, reals, bl, params, pgrads, vals, grads, aux, bn, reg_kind, reg_rate, cancel):
     """From the output's slope (already in grads) back to every parameter's gradient
-    (written into pgrads, L1/L2 included) and every node's input."""
+    (written into pgrads, L1/L2 included) and every node's input. Returns False, part
+    done, once `cancel[0]` is raised."""
     for k in range(nodes.shape[0] - 1, -1, -1):
+        if cancel[0] != 0:
+            return False
         kind = nodes[k, KIND]
         col = nodes[k, COL]
         width = nodes[k, WIDTH]
@@ -192,8 +204,9 @@ def backward(nodes, sources, reals, bl, params, pgrads, vals, grads, aux, bn, re
         s = sources[nodes[k, SRC]]
         propagate = nodes[s, KIND] != INPUT
         if kind == DENSE:
-            dense_backward(params, pgrads, nodes[k, WEIGHT], nodes[k, BIAS], vals, grads, nodes[s, COL],
-                           nodes[s, WIDTH], col, width, bl, propagate, reg_kind, reg_rate)
+            if not dense_backward(params, pgrads, nodes[k, WEIGHT], nodes[k, BIAS], vals, grads, nodes[s, COL],
+                                  nodes[s, WIDTH], col, width, bl, propagate, reg_kind, reg_rate, cancel):
+                return False
         elif kind == ACTIVATION:
             activation_backward(nodes[k, FUNCTION], reals[k], vals, grads, nodes[s, COL], col, width, bl)
         elif kind == BATCH_NORM:
@@ -205,12 +218,15 @@ def backward(nodes, sources, reals, bl, params, pgrads, vals, grads, aux, bn, re
                     grads[b, nodes[s, COL] + j] += grads[b, col + j] * aux[b, col + j]
         elif kind == ADD or kind == CONCAT:
             merge_backward(kind, nodes, sources, k, grads, col, width, bl)
+    return True
 
 
 @jit
 def dense_backward(params, pgrads, w0, b0, vals, grads, scol, n_in, col, width, bl, propagate,
-                   reg_kind, reg_rate):
+                   reg_kind, reg_rate, cancel):
     for j in range(width):
+        if cancel[0] != 0:  # (each unit's weight gradients are a pass over every row)
+            return False
         if b0 >= 0:
             acc = 0.0
             for b in range(bl):
@@ -229,11 +245,14 @@ def dense_backward(params, pgrads, w0, b0, vals, grads, scol, n_in, col, width, 
             pgrads[base + q] = F32(acc)
     if propagate:
         for b in range(bl):
+            if b % CHECK_ROWS == 0 and cancel[0] != 0:
+                return False
             for q in range(n_in):
                 acc = 0.0
                 for j in range(width):
                     acc += np.float64(grads[b, col + j]) * np.float64(params[w0 + j * n_in + q])
                 grads[b, scol + q] += F32(acc)
+    return True
 
 
 @jit

@@ -16,14 +16,14 @@ def run_tiny() -> None:
     nodes[1, WEIGHT] = 0
     sources = np.array([0, 1], dtype=np.int64)
     x = np.ones((2, 1), dtype=np.float32)
-    rows = np.zeros((5, 1), dtype=np.float32)
+    rows = np.zeros((6, 1), dtype=np.float32)
     stats, steps, mus = np.zeros(0, np.float32), np.zeros(1, np.float32), np.ones(1, np.float32)
     config = np.zeros(8)
     args = (nodes, sources, np.zeros(3), 2, 2, x, x.copy(), np.zeros(2, np.int64), rows, stats, steps, mus, config)
     state = np.array([0, 0, 0, 0, 2, 0], dtype=np.int64)
-    result = np.zeros(4)
-    kernels.run_steps(1, *args, state, np.arange(2, dtype=np.int64), result)
-    kernels.run_batch(np.arange(2, dtype=np.int64), *args, 0, 0, result)
+    result, cancel = np.zeros(4), np.zeros(1, np.int32)
+    kernels.run_steps(1, *args, state, np.arange(2, dtype=np.int64), cancel, result)
+    kernels.run_batch(np.arange(2, dtype=np.int64), *args, 0, 0, cancel, result)
 
 
 

@@ -3,12 +3,16 @@ the latest snapshot and the history, and follows the document's edits.
 
 For the 3-D views it also keeps the loss landscape (`landscape`) and the path training
 takes across it (`path`: rows of α, β and the snapshot's training loss — the true loss
-at those weights, which lies off the surface when the weights leave the plane)."""
+at those weights, which lies off the surface when the weights leave the plane).
+
+Commands that stop or replace what the worker does (pause, reset, a new project, a
+landscape, shutting down) interrupt it first (`_interrupting`): a long iteration or
+measurement is cancelled between two operations instead of being waited for."""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, SignalInstance
 
 from laegna_gui.core.history import History
 from laegna_gui.engine.landscape import Landscape, project_point
@@ -110,7 +114,7 @@ class TrainingController(QObject):
             self._play.emit()
 
     def pause(self) -> None:
-        self._pause.emit()
+        self._interrupting(self._pause)
 
     def toggle(self) -> None:
         self.pause() if self.running else self.play()
@@ -127,7 +131,7 @@ class TrainingController(QObject):
         if self.can_train:
             self.history.clear()
             self._new_path()
-            self._reset.emit()
+            self._interrupting(self._reset)
 
     def set_weight(self, name: str, index: tuple, value: float) -> None:
         self._weight.emit(name, tuple(index), float(value))
@@ -146,7 +150,7 @@ class TrainingController(QObject):
         ticket = self.worker.landscape_ticket()
         self._landscape_wanted = ticket
         self._landscape_loss = self.document.project.training.loss
-        self._landscape.emit({**(options or {}), "ticket": ticket})
+        self._interrupting(self._landscape, {**(options or {}), "ticket": ticket})
 
     def cancel_landscape(self) -> None:
         """Cancel the landscape being computed (and any still queued). Calls the worker
@@ -164,7 +168,7 @@ class TrainingController(QObject):
         if not keep_weights:
             self.history.clear()
         if self.can_train:
-            self._load.emit(self.document.project.copy(), keep_weights)
+            self._interrupting(self._load, self.document.project.copy(), keep_weights)
         else:
             self.latest = None
             self.snapshot_cleared.emit()
@@ -266,11 +270,19 @@ class TrainingController(QObject):
         self.running = running
         self.running_changed.emit(running)
 
+    def _interrupting(self, command: SignalInstance, *args) -> None:
+        """Queue a command that stops or replaces the worker's current work, cancelling that
+        work (and anything queued before) instead of waiting for it. Each such command
+        acknowledges exactly one interrupt in the worker: always send them through here."""
+        self.worker.interrupt()
+        command.emit(*args)
+
     def shutdown(self) -> None:
-        """Stop the worker and its thread; nothing outlives the window."""
+        """Stop the worker and its thread; nothing outlives the window. Whatever the worker
+        is computing is cancelled between two operations, so this returns within moments."""
         if self.thread.isRunning():
-            self.worker.cancel_landscape()  # else the blocking stop would wait for it to finish
-            self._stop.emit()
+            self.worker.cancel_landscape()  # its rows are not waited for either
+            self._interrupting(self._stop)  # blocking: returns once the worker has stopped
             self.thread.quit()
             self.thread.wait()
 

@@ -19,6 +19,16 @@ is followed by the chosen dense layer's `LayerStages`. `compute_landscape(option
 pauses training and computes a loss landscape on this thread; it can be cancelled with
 `cancel_landscape()`, a plain thread-safe method called directly from the GUI thread
 (a queued slot could not run while the computation keeps this thread busy).
+
+Interrupting: one full-batch iteration of a big network can take many seconds, and so can
+measuring it on every point. `interrupt()`, another plain thread-safe method, raises the
+trainer's cancel token (engine/cancel.py) just before the controller queues a command that
+stops or replaces the current work (pause, reset, load, landscape, stop): whatever runs is
+cancelled between two operations and leaves the trainer as before it, and whatever was
+queued before that command is cancelled as it starts. A cancelled operation shows nothing;
+the command that interrupted it decides what comes next. A state that could be shown only
+on a large data set's every point is sent measured on the fixed sample first, so Pause and
+Reset show it at once and the exact losses follow (`_emit_settled`).
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, S
 from laegna_gui.core.errors import LaegnaError, TrainingDiverged
 from laegna_gui.core.project import Project
 from laegna_gui.core.training_settings import TrainingSettings
+from laegna_gui.engine.cancel import CancelToken, TrainingCancelled
 from laegna_gui.engine.landscape import compute_landscape
 from laegna_gui.engine.layer_space import layer_stages
 from laegna_gui.engine.trainer import TORCH, Trainer
@@ -130,14 +141,19 @@ class TrainingWorker(QObject):
         self._in_flight_since: float | None = None  # when the last undrawn snapshot left
         self._warm_pending = False  # a new trainer's warm-up waits for the first frame drawn
         self._warm_up_requested.connect(self._warm_up)
+        self.cancel = CancelToken()  # shared by every trainer this worker makes
+        self._unshown = False  # a cancelled operation may have left a state the window has not seen
 
     # --- commands (slots, called through queued connections) -----------------
     @Slot(object, bool)
     def load(self, project: Project, keep_weights: bool) -> None:
         """Build a trainer for `project`; with keep_weights, unchanged layers keep theirs."""
+        self.cancel.acknowledge()
+        self._halt()
+
         def build() -> None:
             old = self.trainer
-            trainer = Trainer(project, keep=old.weights() if old and keep_weights else None)
+            trainer = Trainer(project, keep=old.weights() if old and keep_weights else None, cancel=self.cancel)
             trainer.wait_for_kernels = False  # torch trains while the kernels are first compiled
             if old is not None and keep_weights:
                 trainer.step_count, trainer.epoch = old.step_count, old.epoch
@@ -164,25 +180,35 @@ class TrainingWorker(QObject):
     @Slot()
     def pause(self) -> None:
         """Stop; the GUI gets the state training stopped at before it hears it stopped."""
+        self.cancel.acknowledge()
+        self._guarded(self._pause)
+        self._set_running(False)  # (also when showing that state was itself interrupted)
+
+    def _pause(self) -> None:
+        """Stop, sending the state training stopped at if the window has not seen it."""
         self._steps_left = None
-        if self.running and self.trainer is not None:
-            self._emit_snapshot()
+        if self.running or self._unshown:
+            self._emit_settled(then=lambda: self._set_running(False))
+        self._set_running(False)
+
+    def _halt(self) -> None:
+        """Stop without showing where (what comes next replaces it)."""
+        self._steps_left = None
         self._set_running(False)
 
     @Slot()
     def step(self) -> None:
-        self.pause()
-        self._guarded(lambda: self._emit_snapshot(report=self.trainer.step()))
+        self._guarded(lambda: (self._pause(), self._emit_snapshot(report=self.trainer.step())))
 
     @Slot()
     def step_epoch(self) -> None:
-        self.pause()
-        self._guarded(lambda: (self.trainer.run_epochs(1), self._emit_snapshot()))
+        self._guarded(lambda: (self._pause(), self.trainer.run_epochs(1), self._emit_snapshot()))
 
     @Slot()
     def reset(self) -> None:
-        self.pause()
-        self._guarded(lambda: (self.trainer.reset(), self._emit_snapshot()))
+        self.cancel.acknowledge()
+        self._halt()
+        self._guarded(lambda: (self.trainer.reset(), self._emit_settled()))
 
     @Slot(object)
     def set_settings(self, settings: TrainingSettings) -> None:
@@ -206,8 +232,7 @@ class TrainingWorker(QObject):
         """Follow this dense layer's stages with every snapshot (None: stop); sends them
         once at once, so a paused network shows them too."""
         self._space_layer = node_id or None
-        if self.trainer is not None:
-            self._emit_layer_stages()
+        self._guarded(self._emit_layer_stages)
 
     @Slot(object)
     def compute_landscape(self, options: dict) -> None:
@@ -215,10 +240,13 @@ class TrainingWorker(QObject):
         seed (all optional) and `ticket` (from `landscape_ticket()`; a fresh one if absent).
         Always ends with landscape_ready (None when cancelled or failed); failures are
         reported through the usual error path as well."""
+        self.cancel.acknowledge()
         options = dict(options or {})
         ticket = options.pop("ticket", None) or self.landscape_ticket()
         interrupted = self._steps_left is not None
-        self.pause()
+        self._steps_left = None
+        self._guarded(self._pause)
+        self._set_running(False)
         if interrupted:  # whoever waits for run_steps hears that it ended early
             self.steps_finished.emit()
         if self.trainer is None:
@@ -296,10 +324,18 @@ class TrainingWorker(QObject):
         with self._ticket_lock:
             return ticket <= self._cancelled_upto
 
+    # --- interrupting: a plain method, safe to call from any thread -------------------
+    def interrupt(self) -> None:
+        """Cancel what this worker runs now, and what is queued, up to the next pause,
+        reset, load, compute_landscape or stop command — which the caller queues right
+        after this call (each of them acknowledges one interrupt)."""
+        self.cancel.request()
+
     @Slot()
     def stop(self) -> None:
         """Before the thread quits (called blocking, on the worker's thread): stop the
         timer and hand this object back to the GUI thread, where it will be deleted."""
+        self.cancel.acknowledge()
         self._set_running(False)
         if self.timer is not None:
             self.timer.stop()
@@ -341,7 +377,7 @@ class TrainingWorker(QObject):
         if self._steps_left is not None:
             self._steps_left -= n
             if self._steps_left <= 0:
-                self.pause()
+                self._pause()
                 self.steps_finished.emit()
                 return
         now = time.perf_counter()
@@ -362,14 +398,30 @@ class TrainingWorker(QObject):
         since = self._in_flight_since
         return self._window_reports and since is not None and now - since < MAX_UNDRAWN_SECONDS
 
-    def _emit_snapshot(self, report=None, sample: bool = False) -> None:
+    def _emit_snapshot(self, report=None, sample: bool = False, stages: bool = True):
         snapshot = self.trainer.snapshot(report=report, sample=sample)
         if self.running:
             self._in_flight_since = time.perf_counter()
         if self._pacing and self.running:
             self._frame_drawn.clear()
+        self._unshown = False
         self.snapshot_ready.emit(snapshot)
-        self._emit_layer_stages()
+        if stages:
+            self._emit_layer_stages()
+        return snapshot
+
+    def _emit_settled(self, then=None) -> None:
+        """A snapshot of a state training has stopped at, measured on every point. On a large
+        data set that takes a while for a big network, so the one measured on the fixed
+        sample leaves first and the window shows the state at once; `then` runs in between,
+        and the layer stages (as slow) come last."""
+        sampled = self._emit_snapshot(sample=True, stages=False)
+        if then is not None:
+            then()
+        if sampled.metrics.sample:
+            self._emit_snapshot()
+        else:
+            self._emit_layer_stages()
 
     def _emit_layer_stages(self) -> None:
         """The space layer's stages, if one is chosen and is (still) a dense layer. A
@@ -379,6 +431,8 @@ class TrainingWorker(QObject):
             return
         try:
             stages = layer_stages(self.trainer, node)
+        except TrainingCancelled:
+            raise
         except Exception as exc:  # a bug in a view's data must not stop training
             traceback.print_exc()
             self._space_layer = None
@@ -393,20 +447,32 @@ class TrainingWorker(QObject):
             return
         waiting = self._steps_left is not None
         try:
-            action()
-            return
-        except TrainingDiverged as exc:
-            was_running = self.running
-            self.pause()  # sends the last good state if it was running
-            if not was_running:
-                self._emit_snapshot()
-            self.diverged.emit(str(exc))
-        except LaegnaError as exc:
-            self.pause()
-            self.failed.emit(str(exc))
-        except Exception as exc:  # a bug: tell the user, keep the window alive
-            self.pause()
-            traceback.print_exc()
-            self.failed.emit(f"Training stopped by an internal error: {type(exc).__name__}: {exc}")
+            try:
+                action()
+                return
+            except TrainingDiverged as exc:
+                shown = self.running or self._unshown
+                self._pause()  # sends the last good state if it was running
+                if not shown:
+                    self._emit_snapshot()
+                self.diverged.emit(str(exc))
+            except LaegnaError as exc:
+                self._pause()
+                self.failed.emit(str(exc))
+            except TrainingCancelled:
+                raise
+            except Exception as exc:  # a bug: tell the user, keep the window alive
+                self._pause()
+                traceback.print_exc()
+                self.failed.emit(f"Training stopped by an internal error: {type(exc).__name__}: {exc}")
+        except TrainingCancelled:
+            self._cancelled()
         if waiting:
             self.steps_finished.emit()
+
+    def _cancelled(self) -> None:
+        """Interrupted (see `interrupt`): nothing of it is shown and nothing new starts; the
+        command queued after the interrupt says what comes next."""
+        if self.timer is not None:
+            self.timer.stop()
+        self._unshown = True
