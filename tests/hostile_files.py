@@ -11,6 +11,7 @@ import copy
 import json
 import math
 import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,3 +166,15 @@ def make_hostile(folder: Path, name: str) -> tuple[Path, str]:
     path = folder / (name.replace(" ", "-") + ".laegna")
     maker(path)
     return path, phrase
+
+
+def unix_socket(folder: Path) -> Path:
+    """A listening-free Unix socket file in `folder` (a target no app should write over)."""
+    old = os.getcwd()
+    os.chdir(folder)  # a socket's path is limited to about 100 characters: bind a short relative one
+    try:
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind("sock")
+    finally:
+        os.chdir(old)
+    return folder / "sock"

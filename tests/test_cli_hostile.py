@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hostile_files import HOSTILE, INVALID_NETWORKS, make_hostile
+from hostile_files import HOSTILE, INVALID_NETWORKS, make_hostile, unix_socket
 
 from laegna_gui.cli import main
 from laegna_gui.core import atomic_file
@@ -64,17 +63,6 @@ def test_the_real_entry_point_refuses_a_hostile_file_in_one_line(tmp_path, comma
 LONG = "x" * 5000
 
 
-def _unix_socket(folder: Path) -> str:
-    old = os.getcwd()
-    os.chdir(folder)  # a socket's path is limited to about 100 characters: bind a short relative one
-    try:
-        with socket.socket(socket.AF_UNIX) as server:
-            server.bind("sock")
-    finally:
-        os.chdir(old)
-    return str(folder / "sock")
-
-
 def _make(folder: Path, kind: str) -> str:
     """An output name of `kind`; a link stands in for /dev/null, so a missing check could only
     ever replace the link (the test also checks /dev/null is still a device)."""
@@ -83,7 +71,7 @@ def _make(folder: Path, kind: str) -> str:
     makers = {
         "/dev/null": lambda: (folder / "null").symlink_to("/dev/null") or str(folder / "null"),
         "a pipe": lambda: os.mkfifo(folder / "pipe") or str(folder / "pipe"),
-        "a socket": lambda: _unix_socket(folder),
+        "a socket": lambda: str(unix_socket(folder)),
         "a folder": lambda: str(folder / "sub"),
         "a link to a folder": lambda: (folder / "to-sub").symlink_to("sub") or str(folder / "to-sub"),
         "a link that loops": lambda: ((folder / "a").symlink_to("b"), (folder / "b").symlink_to("a"))

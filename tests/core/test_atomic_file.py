@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import errno
 import os
-import socket
 import stat
 from pathlib import Path
 
 import pytest
+from hostile_files import unix_socket
 
 from laegna_gui.core import atomic_file
 from laegna_gui.core.atomic_file import NoFolderError, check_writable, write_atomic
@@ -23,17 +23,6 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="pipes, sockets and d
 def _fifo(folder: Path) -> Path:
     os.mkfifo(folder / "pipe")
     return folder / "pipe"
-
-
-def _socket(folder: Path) -> Path:
-    old = os.getcwd()
-    os.chdir(folder)  # a socket's path is limited to about 100 characters: bind a short relative one
-    try:
-        with socket.socket(socket.AF_UNIX) as server:
-            server.bind("sock")
-    finally:
-        os.chdir(old)
-    return folder / "sock"
 
 
 def _link(folder: Path, to: str | Path, name: str = "link") -> Path:
@@ -51,7 +40,7 @@ NOT_FILES = {
     "a folder": (lambda d: (d / "sub").mkdir() or d / "sub", "is a folder"),
     "a link to a folder": (lambda d: (d / "sub").mkdir() or _link(d, d / "sub"), "is a folder"),
     "a pipe": (_fifo, "is a pipe"),
-    "a socket": (_socket, "is a device or socket"),
+    "a socket": (unix_socket, "is a device or socket"),
     "a link to /dev/null": (lambda d: _link(d, "/dev/null"), "is a device"),
     "a link that loops": (_loop, "loops"),
 }
