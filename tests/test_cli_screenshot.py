@@ -55,14 +55,18 @@ def test_the_refusal_is_the_only_line_the_process_writes(tmp_path):
 
 def test_the_network_view_still_renders_offscreen(tmp_path):
     """In a child process: the command ends its event loop with QApplication.quit(), and
-    pyqtgraph stops its views for good when the application quits."""
-    out = tmp_path / "shot.png"
+    pyqtgraph stops its views for good when the application quits. The picture is written
+    like every other output: through a link, replacing the file it points to, whole."""
+    real, out = tmp_path / "real.png", tmp_path / "shot.png"
+    real.write_bytes(b"an older picture")
+    out.symlink_to(real.name)
     done = subprocess.run([sys.executable, "-m", "laegna_gui", "screenshot", "xor", "--view", "network",
                            "--size", "900x600", "--out", str(out)], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith(f"{out} (") and "error" not in done.stderr
-    image = QImage(str(out))
+    assert out.is_symlink() and sorted(p.name for p in tmp_path.iterdir()) == ["real.png", "shot.png"]
+    image = QImage(str(real))
     assert (image.width(), image.height()) == (900, 600)
     assert len({image.pixel(x, y) for x in range(0, 900, 30) for y in range(0, 600, 30)}) > 5
 

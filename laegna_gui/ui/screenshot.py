@@ -9,10 +9,12 @@ from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import QWidget
 
+from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.ui.app import load_start_project, make_application
 from laegna_gui.ui.space3d.gl import gl_unavailable_reason, gl_view_type
 from laegna_gui.ui.theme import apply_theme
+from laegna_gui.ui.view_export import encoded
 
 SETTLE_MS = 250  # let layout and the first paint (also of GL views) happen before grabbing
 # the centre tabs painted by Qt itself; every other view is a 3-D scene that needs OpenGL
@@ -84,12 +86,18 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
     out = Path(out)
     saved: list[bool] = []
     state: list[str] = []
+    failure: list[str] = []
     controller = window.training.controller
 
     def grab() -> None:
         if saved:
             return
-        saved.append(grab_with_gl(window).save(str(out)))
+        try:  # whole or not at all: a kill mid-write leaves the old file
+            write_atomic(out, encoded(grab_with_gl(window), out.suffix.lstrip(".") or "png"))
+            saved.append(True)
+        except (OSError, LaegnaError) as exc:
+            saved.append(False)
+            failure.append(str(exc))
         latest = controller.latest
         if latest is not None:
             m = latest.metrics
@@ -114,5 +122,5 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
     controller.run_steps(steps)
     app.exec()
     if not saved or not saved[0]:
-        raise OSError(f"could not write {out}")
+        raise OSError(failure[0] if failure else f"could not write {out}")
     return out, state[0] if state else "the network is not valid, so nothing was trained"

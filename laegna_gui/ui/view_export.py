@@ -248,11 +248,16 @@ def _placeholder_text(scene: QWidget) -> str:
 
 # --- shared ---------------------------------------------------------------------------------
 def _png(image: QImage) -> bytes:
+    return encoded(image, "PNG")
+
+
+def encoded(image: QImage | QPixmap, kind: str) -> bytes:
+    """The picture as the bytes of a `kind` file (PNG, JPG, …), to be written atomically."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise LaegnaError("The picture could not be encoded as PNG.")
+    if not image.save(buffer, kind.upper()):
+        raise LaegnaError(f"The picture could not be encoded as {kind.upper()}.")
     buffer.close()
     return bytes(data)
 
