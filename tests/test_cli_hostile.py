@@ -269,7 +269,10 @@ def test_ctrl_c_between_two_exports_names_the_one_written(tmp_path, capsys, monk
 
 # The child prints a line when training has begun; SIGINT is sent only after that line.
 CHILD = textwrap.dedent("""
-    import sys
+    import signal, sys
+    # as in a terminal: a test run started in the background (`cmd &`) ignores SIGINT, and a
+    # child would inherit that
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from laegna_gui.cli import main
     from laegna_gui.engine.trainer import Trainer
     real = Trainer.run
