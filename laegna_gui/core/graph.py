@@ -162,23 +162,29 @@ class Graph:
         return new
 
     def check_edge(self, src: str, dst: str) -> None:
-        """Raise the GraphError that adding src→dst would cause, if any."""
+        """Raise the GraphError that adding src→dst would cause, if any.
+
+        When several rules refuse a wire, the most fundamental one is named: what the two
+        ends are (a loop onto itself, the end of the network, its entrance), then the wires
+        already there (the same wire, a loop back), then how many wires a node takes, and
+        last the size of the whole network."""
         src_node, dst_node = self.node(src), self.node(dst)
         if src == dst:
-            raise CycleError("a node cannot feed itself", dst)
-        if (src, dst) in self.edges:
-            raise DuplicateEdgeError(f"{src_node.label} is already wired to {dst_node.label}", dst)
-        self.check_room(edges=1)
+            raise CycleError(f"a node cannot feed itself: wiring {src_node.label} to itself would make a loop", dst)
         if not node_type(src_node.type).has_output:
             raise IncomingEdgesError(f"{src_node.label} is the end of the network; nothing can follow it", src)
         limit = node_type(dst_node.type).max_inputs
         if limit == 0:
             raise IncomingEdgesError(f"{dst_node.label} is where data enters; it takes no incoming wire", dst)
+        if (src, dst) in self.edges:
+            raise DuplicateEdgeError(f"{src_node.label} is already wired to {dst_node.label}", dst)
+        if self.reaches(dst, src):
+            raise CycleError(f"wiring {src_node.label} → {dst_node.label} would make a loop: "
+                             f"{dst_node.label} already leads to {src_node.label}", dst)
         if limit is not None and len(self.inputs_of(dst)) >= limit:
             raise IncomingEdgesError(
                 f"{dst_node.label} takes only {limit} incoming wire; remove the old one first", dst)
-        if self.reaches(dst, src):
-            raise CycleError(f"wiring {src_node.label} → {dst_node.label} would make a loop", dst)
+        self.check_room(edges=1)
 
     def add_edge(self, src: str, dst: str, index: int | None = None) -> Edge:
         self.check_edge(src, dst)

@@ -65,8 +65,9 @@ NODE_TYPES: dict[str, NodeType] = {
             (Param("features", "multi", RAW_FEATURES,
                    "Which features feed the network; derived ones (x1², sin x1…) exist for 2-D data.",
                    choices=RAW_FEATURES + DERIVED_FEATURES),),
-            min_inputs=0, max_inputs=0,
-            label=lambda p: f"Input ({len(p['features'])})",
+            # how many values enter depends on the data too (1-D and 3-D data ignore the
+            # features), so the label names no count: the canvas shows the true width
+            min_inputs=0, max_inputs=0, label=lambda p: "Input",
         ),
         NodeType(
             "dense", "Dense", "Layers",

@@ -11,7 +11,7 @@ Std = QKeySequence.StandardKey
 
 # name: (menu, text, shortcut, tooltip)
 ACTION_SPECS: dict[str, tuple[str, str, object, str]] = {
-    "new": ("File", "&New", Std.New, "Start a new network from the XOR preset"),
+    "new": ("File", "&New", Std.New, "Start a blank network: an Input and an Output, ready for your layers"),
     "open": ("File", "&Open…", Std.Open, "Open a saved .laegna project"),
     "open_preset": ("File", "Open &Preset…", "Ctrl+Shift+O", "Open one of the ready-made lessons"),
     "import_csv": ("File", "&Import CSV…", None, "Use your own data: read a CSV file and choose its columns"),

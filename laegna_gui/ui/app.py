@@ -15,6 +15,7 @@ from laegna_gui.ui.app_icon import DESKTOP_ID, app_icon
 from laegna_gui.ui.paths import data_dir
 from laegna_gui.ui.recovery_files import find_recoveries
 from laegna_gui.ui.recovery_offer import offer_recoveries
+from laegna_gui.ui.wheel_guard import install_wheel_guard
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -34,6 +35,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("Laegna")
     app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(app_icon())
+    install_wheel_guard(app)  # the wheel scrolls panels instead of changing the boxes it passes
     return app
 
 

@@ -1,5 +1,7 @@
 """The centre of the window: the network canvas and the 3-D tabs, wired to the document
-and the training controller. Builds and wires only."""
+and the training controller. Builds and wires only; the 3-D views' live data (the fit's
+snapshot, the layer's stages, the landscape and its path) comes through the controller's
+one registry of live views (ui/training/live_views.py)."""
 
 from __future__ import annotations
 
@@ -71,6 +73,8 @@ class CentralTabs(QTabWidget):
         self.lab.set_blocks([("rotate_z", {"degrees": 30}), ("scale", {"sx": 1.5, "sy": 1.0, "sz": 1.0}),
                              ("shear", {"xy": 0.5})])
         self._wire()
+        for view in (self.fit, self.space, self.landscape):  # after the training area's views
+            controller.views.register(view)
         self._project_changed()
 
     def _wire(self) -> None:
@@ -78,16 +82,12 @@ class CentralTabs(QTabWidget):
         doc.project_replaced.connect(self._project_changed)
         doc.dataset_changed.connect(self._project_changed)
         doc.graph_edited.connect(self._graph_edited)
-        self.currentChanged.connect(lambda _i: self._tab_changed())
+        self.currentChanged.connect(lambda _i: self._follow_space_layer())
         self.space.layer_chosen.connect(lambda _layer: self._follow_space_layer())
-        ctl.layer_stages_ready.connect(self.space.show_stages)
         self.landscape.compute_requested.connect(ctl.compute_landscape)
         self.landscape.cancel_requested.connect(ctl.cancel_landscape)
         ctl.landscape_progress.connect(self.landscape.show_progress)
         ctl.landscape_ready.connect(self._landscape_ready)
-        ctl.landscape_cleared.connect(lambda: self.landscape.show_landscape(None))
-        ctl.path_changed.connect(self.landscape.show_path)
-        ctl.snapshot_changed.connect(self._snapshot)
 
     def show_view(self, name: str) -> None:
         """Bring a view forward by its command-line name (see VIEWS)."""
@@ -130,17 +130,6 @@ class CentralTabs(QTabWidget):
         layer = self.space.current_layer() if self.current_view() is self.space else None
         self.controller.set_space_layer(layer)
 
-    def _tab_changed(self) -> None:
-        self._follow_space_layer()
-        if self.current_view() is self.fit and self.controller.latest is not None:
-            self.fit.show_snapshot(self.controller.latest)
-
     def _landscape_ready(self, landscape) -> None:
-        if landscape is None:
-            self.landscape.show_progress(0)  # cancelled or failed: the old surface stays
-        else:
-            self.landscape.show_landscape(landscape)
-
-    def _snapshot(self, snapshot) -> None:
-        if self.current_view() is self.fit:
-            self.fit.show_snapshot(snapshot)
+        if landscape is None:  # cancelled or failed: the old surface stays (a new one is drawn as live data)
+            self.landscape.show_landscape(None)

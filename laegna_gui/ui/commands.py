@@ -3,13 +3,16 @@ the canvas follows the graph's events, so commands never touch items."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from laegna_gui.core.graph import Graph, Node
 
 _PARAMS_ID = 1001
+Weights = dict[str, np.ndarray]
 
 
 class AddNodeCommand(QUndoCommand):
@@ -82,6 +85,8 @@ class RemoveNodeCommand(QUndoCommand):
 class MoveNodesCommand(QUndoCommand):
     """A whole drag of one or more nodes: one undo step."""
 
+    resets_layers = False  # positions change no weight
+
     def __init__(self, graph: Graph, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
                  parent: QUndoCommand | None = None) -> None:
         super().__init__("Move", parent)
@@ -123,14 +128,70 @@ class SetParamsCommand(QUndoCommand):
 
 
 class SetValueCommand(QUndoCommand):
-    """Replace a value held by a setter (dataset or training settings) — undoable."""
+    """Replace a value held by a setter (dataset or training settings) — undoable.
+    `resets_layers`: whether the new value can make layers start afresh (new data can)."""
 
-    def __init__(self, text: str, setter, old: Any, new: Any, parent: QUndoCommand | None = None) -> None:
+    def __init__(self, text: str, setter, old: Any, new: Any, parent: QUndoCommand | None = None,
+                 resets_layers: bool = True) -> None:
         super().__init__(text, parent)
         self.setter, self.old, self.new = setter, old, new
+        self.resets_layers = resets_layers
 
     def redo(self) -> None:
         self.setter(self.new)
 
     def undo(self) -> None:
         self.setter(self.old)
+
+
+class WeightsMemo:
+    """The trained weights around one edit: from before it, and from before its last undo."""
+
+    __slots__ = ("before", "after", "__weakref__")
+
+    def __init__(self, before: Weights | None) -> None:
+        self.before: Weights | None = before
+        self.after: Weights | None = None
+
+    def arrays(self) -> list[np.ndarray]:
+        return [a for w in (self.before, self.after) if w for a in w.values()]
+
+    def forget(self) -> None:
+        self.before = self.after = None
+
+
+class KeepWeightsCommand(QUndoCommand):
+    """Wraps an edit after which layers may start afresh (a new width, other data): undo
+    hands back the trained weights from before the edit, redo those from before the undo.
+
+    `read` gives the trained weights now (None when unknown); `put` hands weights to the
+    project before the edit's own signals make the trainer reload, which takes them for
+    each layer whose shape no longer fits the weights it was training. The edit is held
+    in a plain attribute, not as a Qt child (see RemoveNodeCommand)."""
+
+    def __init__(self, edit: QUndoCommand, read: Callable[[], Weights | None],
+                 put: Callable[[Weights], None]) -> None:
+        super().__init__(edit.text())
+        self.edit, self.read, self.put = edit, read, put
+        self.memo = WeightsMemo(read())
+
+    def redo(self) -> None:
+        if self.memo.after is not None:
+            self.put(self.memo.after)
+        self.edit.redo()
+
+    def undo(self) -> None:
+        self.memo.after = self.read() or self.memo.after
+        if self.memo.before is not None:
+            self.put(self.memo.before)
+        self.edit.undo()
+
+    def id(self) -> int:
+        return self.edit.id()
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt override)
+        """A merged edit keeps the weights from before the first of its parts."""
+        if not isinstance(other, KeepWeightsCommand) or not self.edit.mergeWith(other.edit):
+            return False
+        self.setText(self.edit.text())
+        return True

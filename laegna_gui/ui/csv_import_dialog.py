@@ -85,7 +85,7 @@ class CsvImportDialog(QDialog):
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.verticalHeader().setDefaultSectionSize(22)
         self.caption = QLabel(objectName="csvCaption")
-        self.caption.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+        style.set_role(self.caption, "muted")
         self.columns = CsvColumnChooser(round(self.document.project.dataset.test_fraction * 100))
         self.message = QLabel(objectName="csvMessage", wordWrap=True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
@@ -224,8 +224,7 @@ class CsvImportDialog(QDialog):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        colour = style.ERROR if error else style.MUTED_TEXT
-        self.message.setStyleSheet(f"color: {colour.name()};")
+        style.set_role(self.message, "error" if error else "muted")
         self.message.setProperty("error", error)
 
     # --- the result ----------------------------------------------------------

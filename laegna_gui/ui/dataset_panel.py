@@ -1,4 +1,5 @@
-"""The dataset panel: which toy problem, how many points, how noisy, how split — with a preview."""
+"""The dataset panel: which toy problem, how many points, how noisy, how split — and, while
+drawing points, the pad to draw them on (the window's output view shows the data otherwise)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from laegna_gui.core.datasets import GENERATORS, MAX_SAMPLES, Dataset, DatasetSe
 from laegna_gui.core.drawn_points import too_few_points, unsplit_dataset
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.ui import style
+from laegna_gui.ui.theme_restyle import theme_plot
+from laegna_gui.ui.colour_scale import diverging
 from laegna_gui.ui.csv_import_dialog import CsvImportDialog, open_csv_import
 from laegna_gui.ui.document import Document
 from laegna_gui.ui.naming import name_parts
@@ -55,7 +58,8 @@ TIPS = {
 
 
 class DatasetPreview(pg.PlotWidget):
-    """A small scatter of the data: training points filled, test points hollow, coloured by class."""
+    """The pad to draw points on: the data with training points filled, test points hollow,
+    coloured by class. Hidden until drawing starts."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background=style.CANVAS_BACKGROUND)
@@ -67,17 +71,14 @@ class DatasetPreview(pg.PlotWidget):
         self.follow_data = True  # refit the view to each new dataset (not while points are drawn)
         self.getViewBox().setDefaultPadding(0.05)
         self.hideButtons()
-        for side in ("left", "bottom"):
-            axis = self.getAxis(side)
-            axis.setPen(style.MUTED_TEXT)
-            axis.setTextPen(style.MUTED_TEXT)
+        theme_plot(self)
         self.train_item = pg.ScatterPlotItem(size=5, pen=None)
         self.test_item = pg.ScatterPlotItem(size=6, brush=None)
         self.addItem(self.train_item)
         self.addItem(self.test_item)
         # Colour table: the ten class colours, then an orange–blue ramp for regression targets.
         colours = [style.class_color(i) for i in range(10)]
-        colours += [style.diverging(t) for t in np.linspace(-1, 1, RAMP_STEPS)]
+        colours += [diverging(t) for t in np.linspace(-1, 1, RAMP_STEPS)]
         self._brushes = [pg.mkBrush(c) for c in colours]
         self._pens = [pg.mkPen(c, width=1.3) for c in colours]
 
@@ -160,9 +161,9 @@ class DatasetPanel(QWidget):
         self.editor = PointEditor(self.document, self.preview, self)
         self.drawing = PointDrawingBar(self.editor, self)
         self.counts = QLabel(objectName="datasetCounts", wordWrap=True)
-        self.counts.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+        style.set_role(self.counts, "muted")
         self.error = QLabel(objectName="datasetError", wordWrap=True)
-        self.error.setStyleSheet(f"color: {style.ERROR.name()};")
+        style.set_role(self.error, "error")
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -180,11 +181,12 @@ class DatasetPanel(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 8, 8, 8)
         column.addLayout(form)
-        own_data = QHBoxLayout()  # under the plot: draw your own points, or import them
+        own_data = QHBoxLayout()  # draw your own points, or import them
         own_data.addWidget(self.drawing, 1)
         own_data.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignTop)
-        column.addWidget(self.preview)
         column.addLayout(own_data)
+        column.addWidget(self.preview)
+        self.preview.hide()  # the window's output view shows the data; this is the pad to draw on
         column.addWidget(self.counts)
         column.addWidget(self.error)
         column.addStretch(1)
@@ -199,7 +201,27 @@ class DatasetPanel(QWidget):
         self.split.valueChanged.connect(lambda v: self._change(test_fraction=v / 100))
         self.seed.valueChanged.connect(self.document.set_seed)
         self.import_button.clicked.connect(self.import_csv)
-        self.drawing.drawing_changed.connect(lambda on: self.import_button.setHidden(on))
+        self.drawing.drawing_changed.connect(self._show_pad)
+
+    def _show_pad(self, drawing: bool) -> None:
+        """The pad to draw on opens under the drawing buttons; Import waits till drawing is done."""
+        self.import_button.setHidden(drawing)
+        if drawing and self.preview.isHidden():
+            self._open_pad()
+        self.preview.setVisible(drawing)
+
+    def _open_pad(self) -> None:
+        """The editor took the view of a hidden pad, never fitted to the data: fit it now and let
+        the editor hold that still. The aspect lock waits meanwhile, as the pad has no size yet."""
+        view_box = self.preview.getViewBox()
+        ratio = view_box.state["aspectLocked"]
+        self.preview.show()
+        view_box.setAspectLocked(False)
+        self.editor.set_active(False)
+        view_box.updateAutoRange()
+        self.editor.set_active(True)
+        if ratio:
+            view_box.setAspectLocked(True, ratio=ratio)
 
     # --- edits (each one goes through the document, so it can be undone) ----
     @property

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -15,12 +18,19 @@ from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.core.drawn_points import too_few_points
 from laegna_gui.core.memory import check_memory, dataset_size
 from laegna_gui.core.validate import Analysis, DataSpec, analyse, partial_widths
-from laegna_gui.ui.commands import SetValueCommand
+from laegna_gui.core.weights import expected_shapes
+from laegna_gui.ui.commands import KeepWeightsCommand, SetValueCommand, Weights, WeightsMemo
+
+# Undo keeps the trained weights each edit replaced; past this many bytes of them the
+# oldest edits let theirs go (a 2-million-parameter network takes 8 MB a copy)
+KEPT_WEIGHTS_BYTES = 256 * 2**20
 
 
 class Document(QObject):
     """Owns the Project being edited. Views read `project.graph` and follow its events;
-    every edit goes through `push` so it can be undone."""
+    every edit goes through `push` so it can be undone — with the trained weights it made
+    the trainer drop, read from `weights_provider` (the window sets it to the latest
+    snapshot's weights) before the edit and handed back in `project.weights` on undo."""
 
     project_replaced = Signal()
     graph_edited = Signal()  # the network's structure or a layer's parameters changed
@@ -29,6 +39,7 @@ class Document(QObject):
     training_changed = Signal()
     modified_changed = Signal(bool)
     path_changed = Signal()
+    notice = Signal(str)  # something the user should know about an edit before it matters
 
     def __init__(self, project: Project | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -38,6 +49,8 @@ class Document(QObject):
         self.path: Path | None = None
         self.error: LaegnaError | None = None
         self._analysis: Analysis | None = None
+        self.weights_provider: Callable[[], Weights | None] = self._stored_weights
+        self._memos: list[weakref.ref[WeightsMemo]] = []  # oldest first
         self._connect_graph()
         self.revalidate()
 
@@ -109,6 +122,7 @@ class Document(QObject):
             analysis = analyse(self.graph, self.spec, project.training.loss)
             check_memory(analysis, dataset_size(project.dataset), project.training)
             self._analysis, self.error = analysis, None
+            project.weights = _fitting(project.weights, expected_shapes(self.graph, analysis))
         except LaegnaError as exc:
             self._analysis, self.error = None, exc
         self.validity_changed.emit(self.error)
@@ -119,7 +133,39 @@ class Document(QObject):
 
     # --- edits ---------------------------------------------------------------
     def push(self, command: QUndoCommand) -> None:
-        self.undo_stack.push(command)
+        """Do `command` as one undo step; one that may make layers start afresh keeps the
+        trained weights from before it, for its undo."""
+        if not getattr(command, "resets_layers", True):
+            self.undo_stack.push(command)
+            return
+        kept = KeepWeightsCommand(command, self._trained_weights, self._put_weights)
+        self.undo_stack.push(kept)
+        self._limit_kept_weights(kept.memo)
+
+    def _stored_weights(self) -> Weights | None:
+        return self.project.weights
+
+    def _trained_weights(self) -> Weights | None:
+        weights = self.weights_provider()
+        return dict(weights) if weights else None
+
+    def _put_weights(self, weights: Weights) -> None:
+        """Weights for the trainer to start the layers from that its own no longer fit
+        (those that do fit keep training where they are). `revalidate` drops what does
+        not fit the network."""
+        self.project.weights = dict(weights)
+
+    def _limit_kept_weights(self, memo: WeightsMemo) -> None:
+        """Past KEPT_WEIGHTS_BYTES, the oldest edits let their weights go, and say so now."""
+        self._memos = [ref for ref in self._memos if ref() is not None] + [weakref.ref(memo)]
+        memos = [m for m in (ref() for ref in self._memos) if m is not None and m.arrays()]
+        dropped = 0
+        while len(memos) > 1 and _nbytes(a for m in memos for a in m.arrays()) > KEPT_WEIGHTS_BYTES:
+            memos.pop(0).forget()
+            dropped += 1
+        if dropped:
+            self.notice.emit(f"Undoing your {dropped} oldest edit{'s' * (dropped > 1)} will not bring back "
+                             "the trained weights they replaced: the network is too large to keep them all.")
 
     def set_dataset(self, settings: DatasetSettings) -> None:
         """Undoable change of the dataset settings."""
@@ -128,7 +174,6 @@ class Document(QObject):
 
     def _apply_dataset(self, settings: DatasetSettings) -> None:
         self.project.dataset = settings
-        self.project.weights = None
         self.revalidate()  # first: listeners of dataset_changed read the new validity
         self.dataset_changed.emit()
 
@@ -139,14 +184,34 @@ class Document(QObject):
 
     def _apply_seed(self, seed: int) -> None:
         self.project.seed = seed
-        self.project.weights = None
+        self.revalidate()  # first: it also drops handed-back weights that do not fit
         self.dataset_changed.emit()
 
     def set_training(self, settings: TrainingSettings) -> None:
         if settings != self.project.training:
-            self.push(SetValueCommand("Change training", self._apply_training, self.project.training, settings))
+            self.push(SetValueCommand("Change training", self._apply_training, self.project.training, settings,
+                                      resets_layers=False))
 
     def _apply_training(self, settings: TrainingSettings) -> None:
         self.project.training = settings
         self.revalidate()  # first: the training controller checks validity before sending
         self.training_changed.emit()
+
+
+def _fitting(weights: Weights | None, shapes: dict[str, tuple[int, ...]]) -> Weights | None:
+    """The layers of `weights` whose every array the network still has, in the same shape
+    (a trainer given others would fail); None when no layer fits."""
+    if not weights:
+        return None
+    fits: dict[str, bool] = {}
+    for name in set(weights) | set(shapes):
+        layer = name.split(".")[0]
+        same = name in weights and name in shapes and tuple(weights[name].shape) == shapes[name]
+        fits[layer] = fits.get(layer, True) and same
+    kept = {name: array for name, array in weights.items() if fits[name.split(".")[0]]}
+    return kept or None
+
+
+def _nbytes(arrays: Iterable[np.ndarray]) -> int:
+    """Bytes held by `arrays`, each counted once (memos share the arrays of one snapshot)."""
+    return sum(a.nbytes for a in {id(a): a for a in arrays}.values())

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from laegna_gui.core.errors import LaegnaError
+from laegna_gui.core.graph import Graph
 from laegna_gui.core.presets import DEFAULT_PRESET, load_preset
+from laegna_gui.core.project import Project
 from laegna_gui.core.project_file import load_project
 from laegna_gui.ui.document import Document
 from laegna_gui.ui.paths import settings
 
 FILE_FILTER = "Laegna projects (*.laegna);;All files (*)"
 MAX_RECENT = 8
+BLANK_GAP = 600.0  # between the Input and the Output of a new network: room for a few layers
+
+
+def blank_project() -> Project:
+    """File ▸ New: an Input and an Output with nothing between them, on the first lesson's
+    data and settings — with squared error, which fits whatever output the user builds."""
+    start = load_preset(DEFAULT_PRESET)
+    graph = Graph()
+    graph.add_node("input", pos=(0.0, 0.0))
+    graph.add_node("output", pos=(BLANK_GAP, 0.0))
+    return Project(graph, start.dataset, replace(start.training, loss="mse"), start.seed)
 
 
 class FileController(QObject):
@@ -38,7 +52,7 @@ class FileController(QObject):
     def new(self) -> bool:
         if not self.confirm_discard():
             return False
-        self.document.load(load_preset(DEFAULT_PRESET))
+        self.document.load(blank_project())
         return True
 
     def open(self, path: str | Path | None = None) -> bool:

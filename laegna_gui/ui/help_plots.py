@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 from laegna_gui.core.nodes import ACTIVATIONS, node_type
 from laegna_gui.engine.layers import activation_module
 from laegna_gui.ui import style
+from laegna_gui.ui.theme_restyle import theme_plot
 from laegna_gui.ui.palette import ACTIVATION_TITLES
 
 X_RANGE = (-4.0, 4.0)
@@ -63,7 +64,7 @@ class ActivationPlots(QWidget):
     def _plot(self, function: str) -> pg.PlotWidget:
         theme = style.current()
         title = ACTIVATION_TITLES.get(function, function)
-        plot = pg.PlotWidget(background=theme.canvas_background)
+        plot = pg.PlotWidget()
         plot.setObjectName(f"activationPlot_{function}")
         plot.setToolTip(f"{title}: the function (solid) and its slope as training computes it (dashed)")
         plot.setMinimumSize(150, 150)
@@ -72,9 +73,7 @@ class ActivationPlots(QWidget):
         plot.hideButtons()
         plot.setTitle(title, color=theme.text.name(), size="9pt")
         plot.showGrid(x=True, y=True, alpha=0.15)
-        for side in ("left", "bottom"):
-            plot.getAxis(side).setPen(theme.muted_text)
-            plot.getAxis(side).setTextPen(theme.muted_text)
+        theme_plot(plot, theme)
         y, slope = activation_curve(function, self.x)
         f_item = plot.plot(self.x, y, pen=pg.mkPen(style.POSITIVE, width=2), name="f")
         df_item = plot.plot(self.x, slope, pen=pg.mkPen(style.NEGATIVE, width=2, style=Qt.PenStyle.DashLine),

@@ -157,7 +157,7 @@ class InspectorWidget(QWidget):
         label = QLabel(objectName=name, wordWrap=wrap)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         if muted:
-            label.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+            style.set_role(label, "muted")
         return label
 
     def _build(self) -> None:
@@ -172,8 +172,8 @@ class InspectorWidget(QWidget):
         self.form_slot = QVBoxLayout()
         self.form_slot.setContentsMargins(0, 0, 0, 0)
         self.error = self._label("inspectorError", wrap=True)
-        self.error.setStyleSheet(f"color: {style.current().error_text.name()};")
-        self.width_label = self._label("inspectorWidth")
+        style.set_role(self.error, "error")
+        self.width_label = self._label("inspectorWidth", wrap=True)  # "not known until…" needs two lines
         self.params_label = self._label("inspectorParams", wrap=True)
         body = QWidget(objectName="inspectorBody")
         column = QVBoxLayout(body)
@@ -324,9 +324,16 @@ class InspectorWidget(QWidget):
         sources = self.document.graph.inputs_of(node.id)
         in_width = widths.get(sources[0]) if sources else None
         verb = "Receives" if node.type == "output" else "Output"
-        self.width_label.setText(f"{verb}: {width} value{'s' * (width != 1)}" if width is not None
-                                 else f"{verb}: not known until it is wired to the input")
+        self.width_label.setText(f"{verb}: {width} value{'s' * (width != 1)}{self._data_note(node)}"
+                                 if width is not None else f"{verb}: not known until it is wired to the input")
         self.params_label.setText(self._count_text(node, in_width, width))
+
+    def _data_note(self, node: Node) -> str:
+        """For the Input on data that is not 2-D: why its width is not the features ticked."""
+        inputs = self.document.spec.n_inputs
+        if node.type != "input" or inputs == 2:
+            return ""
+        return f" — the data has {inputs} input{'s' * (inputs != 1)}; the features apply to 2-D data only"
 
     @staticmethod
     def _count_text(node: Node, in_width: int | None, width: int | None) -> str:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea, QDockWidget, QMainWindow, QScrollArea, QStyle, QVBoxLayout, QWidget,
+)
 
 from laegna_gui.core.layout import layered_layout
 from laegna_gui.core.project import Project
@@ -33,6 +35,26 @@ from laegna_gui.ui.training.panel import TrainingPanel
 from laegna_gui.ui.view_export_menu import install_view_export_menu
 
 
+LAYOUT_VERSION = 2  # 2: output dock beside the canvas, dataset under the palette
+
+
+def _margined(view: QWidget) -> QWidget:
+    """A plot that reaches the window's edge looks cut off: give it a margin."""
+    holder = QWidget(objectName=f"{view.objectName()}Holder")
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(2, 0, 6, 2)
+    layout.addWidget(view)
+    return holder
+
+
+def _wanted_height(dock: QDockWidget, content: QWidget) -> int:
+    """The dock's height with `content` (in it, or in a scroll area in it) whole at its present width."""
+    holder = content.parentWidget()
+    shown = holder.height() if isinstance(holder.parentWidget(), QAbstractScrollArea) else content.height()
+    whole = content.heightForWidth(content.width()) if content.hasHeightForWidth() else content.sizeHint().height()
+    return dock.height() - shown + max(whole, content.minimumSizeHint().height())
+
+
 class MainWindow(QMainWindow):
     def __init__(self, project: Project | None = None, path: str | Path | None = None,
                  remember_layout: bool = True, autosave: bool = True) -> None:
@@ -49,18 +71,7 @@ class MainWindow(QMainWindow):
         self.training = TrainingPanel(self.document, self.canvas)
         self.tabs = CentralTabs(self.document, self.canvas, self.training.controller)
         self.setCentralWidget(self.tabs)
-        layers = self._add_dock("Layers", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        inspector = self._add_dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, True)
-        dataset = self._add_dock("Dataset", self.dataset_panel, Qt.DockWidgetArea.RightDockWidgetArea, True)
-        self._training_dock = self._add_dock("Training", self.training, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._side_docks = [inspector, dataset, layers]
-        self._inspector_dock = inspector
-        # the palette runs the full height; the training area spans the rest of the bottom.
-        # Inspector and dataset share the right column as tabs; selecting a layer raises the inspector.
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(dataset, inspector)
-        dataset.raise_()
+        self._build_docks()
         self.files = FileController(self.document, self)
         self.files.before_save = self.training.store_weights
         self.autosaver = Autosaver(self.document, data_dir() if autosave else None)
@@ -82,6 +93,27 @@ class MainWindow(QMainWindow):
             self._restore_layout()
         else:
             self.resize(1400, 860)
+
+    def _build_docks(self) -> None:
+        """Left to right as the data flows: the blocks and the data, the network, the output.
+        The training controls and live tabs run along the bottom, under the canvas and the output;
+        the left column runs the full height. Dataset and inspector share the lower left as tabs."""
+        left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._docks = {
+            "layers": self._add_dock("Layers", self.palette, left),
+            "dataset": self._add_dock("Dataset", self.dataset_panel, left, True),
+            "inspector": self._add_dock("Inspector", self.inspector, left, True),
+            "output": self._add_dock("Output", _margined(self.training.boundary), right),
+            "training": self._add_dock("Training", self.training, bottom),
+        }
+        self._inspector_dock = self._docks["inspector"]
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)
+        self.setCorner(Qt.Corner.BottomRightCorner, bottom)
+        self.tabifyDockWidget(self._docks["dataset"], self._inspector_dock)
+        self._docks["dataset"].raise_()
+        self._first_sizes_pending = True
+        self._output_stepped_aside = False
 
     def _add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea,
                   scroll: bool = False) -> QDockWidget:
@@ -127,8 +159,14 @@ class MainWindow(QMainWindow):
         self.canvas.message_shown.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.export_menu.exported.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.palette.block_activated.connect(self.add_block_at_centre)
-        self.training.controller.snapshot_changed.connect(self.engine_label.show_snapshot)
-        self.training.controller.snapshot_cleared.connect(lambda: self.engine_label.show_snapshot(None))
+        self.tabs.currentChanged.connect(lambda _i: self._output_aside(self.tabs.current_view() is self.tabs.lab))
+        # drawing opens a pad under the dataset controls: the column makes room for it, and takes it back
+        self.dataset_panel.drawing.drawing_changed.connect(lambda _on: self._fit_left_column_later())
+        ctl = self.training.controller
+        ctl.views.register(self.engine_label, at_once=True)
+        # an edit that resets layers keeps the trained weights for its undo
+        doc.weights_provider = lambda: ctl.latest.weights if ctl.latest is not None else None
+        doc.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.files.recent_changed.connect(self._fill_recent)
         self._fill_recent()
 
@@ -173,20 +211,72 @@ class MainWindow(QMainWindow):
         geometry, state = store.value("window/geometry"), store.value("window/state")
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             self.resize(1400, 860)  # first start, or a damaged settings file
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        # a state saved by another layout version is refused whole, and the first-start layout is used
+        if isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION):
+            self._first_sizes_pending = False
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        if self._side_docks and not (self.remember_layout and settings().contains("window/state")):
-            QTimer.singleShot(0, self._first_dock_sizes)  # once the dock layout exists
+        if self._first_sizes_pending:
+            QTimer.singleShot(0, self, self._first_dock_sizes)  # once the dock layout exists
 
     def _first_dock_sizes(self) -> None:
-        """First start: a readable right column and a training area of about 40 % height."""
-        (inspector, _dataset, layers), self._side_docks = self._side_docks, []
-        self.resizeDocks([inspector, layers], [300, 190], Qt.Orientation.Horizontal)
-        self.resizeDocks([self._training_dock], [max(300, int(self.height() * 0.4))], Qt.Orientation.Vertical)
-        self.canvas.fit()
+        """First start: the controls get the height they need (the live tabs at least a third),
+        the output a square beside the canvas, the dataset controls their whole height."""
+        if not self._first_sizes_pending:
+            return
+        self._first_sizes_pending = False
+        docks, width, column = self._docks, self.width(), self._column_height()
+        left = min(300, max(230, int(width * 0.17)))
+        self.resizeDocks([docks["layers"]], [left], Qt.Orientation.Horizontal)
+        training = max(_wanted_height(docks["training"], self.training.controls), int(column * 0.36))
+        self.resizeDocks([docks["training"]], [training], Qt.Orientation.Vertical)
+        output = min(column - training, int((width - left) * 0.42))
+        self.resizeDocks([docks["output"]], [output], Qt.Orientation.Horizontal)
+        self._fit_left_column()
+        QTimer.singleShot(0, self.canvas, self.canvas.fit)  # once the docks have their new sizes
+
+    def _fit_left_column_later(self) -> None:
+        QTimer.singleShot(0, self, self._fit_left_column)  # once the dataset panel has its new contents
+
+    def _fit_left_column(self) -> None:
+        """The palette as tall as its blocks, the dataset and inspector tabs the rest, yet the
+        dataset controls (and the pad while drawing) always whole. Only in the column as first
+        laid out: one the user rearranged is left alone."""
+        layers, dataset = self._docks["layers"], self._docks["dataset"]
+        if not (self._column_as_built() and dataset.isVisible()):
+            return
+        self.layout().activate()  # measure the docks as they are now, not as they were
+        separator = self.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent, None, self)
+        column = self._column_height() - separator
+        tabs = column - layers.height() - dataset.height()  # the dataset and inspector tabs
+        group = max(_wanted_height(dataset, self.dataset_panel) + tabs, column - _wanted_height(layers, self.palette))
+        # sizes that add up to the column exactly, or Qt spreads the difference over both
+        self.resizeDocks([layers, dataset], [column - group, group], Qt.Orientation.Vertical)
+
+    def _output_aside(self, aside: bool) -> None:
+        """The transform lab has nothing to show in the output view: the output steps aside
+        for it, and comes back after (unless it was closed before)."""
+        output = self._docks["output"]
+        if aside and output.isVisible():
+            output.hide()
+            self._output_stepped_aside = True
+        elif not aside and self._output_stepped_aside:
+            output.show()
+            self._output_stepped_aside = False
+
+    def _column_as_built(self) -> bool:
+        """Layers over dataset in the left column, the inspector tabbed with the dataset or closed."""
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        shown = {name for name, dock in self._docks.items()
+                 if self.dockWidgetArea(dock) == left and not (dock.isFloating() or dock.isHidden())}
+        tabbed = set(self.tabifiedDockWidgets(self._docks["dataset"]))
+        return {"layers", "dataset"} <= shown <= {"layers", "dataset", "inspector"} and (
+            tabbed == {self._inspector_dock} if "inspector" in shown else not tabbed)
+
+    def _column_height(self) -> int:
+        """The height between the menu bar and the status bar."""
+        return self.height() - self.menuBar().height() - self.statusBar().height()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         if not self.files.confirm_discard():
@@ -197,7 +287,8 @@ class MainWindow(QMainWindow):
         if not self.remember_layout:
             event.accept()
             return
+        self._output_aside(False)  # the next start opens on the network, with its output
         store = settings()
         store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/state", self.saveState())
+        store.setValue("window/state", self.saveState(LAYOUT_VERSION))
         event.accept()

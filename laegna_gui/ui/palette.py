@@ -127,6 +127,12 @@ class PaletteTree(QTreeWidget):
         self.setIconSize(QSize(18, 18))
         self.setAccessibleName("Layer blocks")
 
+    def sizeHint(self) -> QSize:  # noqa: N802 — Qt override: tall enough for every row shown
+        rows = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        rows += [group.child(i) for group in rows if group.isExpanded() for i in range(group.childCount())]
+        height = sum(self.indexRowSizeHint(self.indexFromItem(row)) for row in rows if not row.isHidden())
+        return QSize(super().sizeHint().width(), height + 2 * self.frameWidth())
+
     def mimeTypes(self) -> list[str]:
         return [NODE_MIME]
 
@@ -147,7 +153,8 @@ class PaletteWidget(QWidget):
         self.search.setToolTip("Type to show only the blocks whose name or explanation matches.")
         self.tree = PaletteTree(self)
         self.empty_label = QLabel("No block matches.", objectName="paletteEmpty")
-        self.empty_label.setStyleSheet(f"color: {style.MUTED_TEXT.name()}; padding: 6px;")
+        style.set_role(self.empty_label, "muted")
+        self.empty_label.setContentsMargins(6, 6, 6, 6)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()

@@ -158,7 +158,7 @@ class PointDrawingBar(QWidget):
         class_row.addLayout(self.class_buttons)
         class_row.addStretch(1)
         self.hint = QLabel(objectName="drawHint", wordWrap=True)
-        self.hint.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+        style.set_role(self.hint, "muted")
         row = QHBoxLayout()
         row.addWidget(self.toggle)
         row.addStretch(1)
@@ -197,9 +197,10 @@ class PointDrawingBar(QWidget):
             button = QPushButton(str(i), objectName=f"drawClass{i}", checkable=True, toolTip=f"Draw class {i}")
             colour = style.class_color(i).name()
             button.setFixedSize(26, 24)
-            button.setStyleSheet(f"QPushButton {{ background: {colour}; color: white; font-weight: bold;"
+            ink = style.ink_on(style.class_color(i)).name()  # readable on the class colour
+            button.setStyleSheet(f"QPushButton {{ background: {colour}; color: {ink}; font-weight: bold;"
                                  f" border: 2px solid {colour}; border-radius: 4px; }}"
-                                 f" QPushButton:checked {{ border-color: {style.TEXT.name()}; }}")
+                                 " QPushButton:checked { border-color: palette(window-text); }")
             self.classes.addButton(button, i)
             self.class_buttons.addWidget(button)
         self.editor.current_class = min(self.editor.current_class, max(0, count - 1))
@@ -234,4 +235,4 @@ class PointDrawingBar(QWidget):
 
     def _message(self, text: str) -> None:
         self.hint.setText(text or self._hint())
-        self.hint.setStyleSheet(f"color: {(style.ERROR if text else style.MUTED_TEXT).name()};")
+        style.set_role(self.hint, "error" if text else "muted")

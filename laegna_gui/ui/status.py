@@ -10,9 +10,7 @@ from PySide6.QtWidgets import QLabel
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.ui.autosave import Autosaver
 from laegna_gui.ui.document import Document
-from laegna_gui.ui.style import ERROR
-
-OK_COLOR = "#2b7a3d"
+from laegna_gui.ui.style import set_role
 
 
 class ValidityLabel(QLabel):
@@ -27,10 +25,10 @@ class ValidityLabel(QLabel):
             analysis = self.document.analysis()
             total = analysis.total_params if analysis else 0
             self.setText(f"✓ Network valid — {total:,} trainable parameters")
-            self.setStyleSheet(f"color: {OK_COLOR};")
+            set_role(self, "ok")
         else:
             self.setText(f"✗ Network not valid: {error}")
-            self.setStyleSheet(f"color: {ERROR.name()};")
+            set_role(self, "error")
         self.setToolTip(self.text())
 
 
@@ -53,16 +51,16 @@ class AutosaveLabel(QLabel):
 
     def show_problem(self, problem: str) -> None:
         if problem:
-            self._show(f"⚠ {problem}", ERROR.name())
+            self._show(f"⚠ {problem}", "error")
             self._hide_later.stop()
         elif self.message:
-            self._show("✓ Autosave works again: your unsaved work is kept safe.", OK_COLOR)
+            self._show("✓ Autosave works again: your unsaved work is kept safe.", "ok")
             self._hide_later.start()
 
-    def _show(self, message: str, color: str) -> None:
+    def _show(self, message: str, role: str) -> None:
         self.message = message
         self.setToolTip(message)
-        self.setStyleSheet(f"color: {color};")
+        set_role(self, role)
         self._elide()
         self.updateGeometry()
         self.show()

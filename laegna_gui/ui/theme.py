@@ -1,9 +1,9 @@
 """Light and dark themes: the Qt palette on the Fusion style, the views' colours, the menu.
 
-`apply_theme` switches the whole application live: widgets through the QPalette, the
-canvas and plots through `style.current()` (and ui/theme_restyle.py for what was coloured
-when it was built). `choose_theme` also remembers the choice in the settings, and
-`restore_theme` brings it back at the next start.
+`apply_theme` switches the whole application live: widgets through the QPalette and the one
+style sheet filled for the theme (widget roles), the canvas through `style.current()`, the
+plots and the button icons through ui/theme_restyle.py. `choose_theme` also remembers the
+choice in the settings, and `restore_theme` brings it back at the next start.
 """
 
 from __future__ import annotations
@@ -14,26 +14,31 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStyleFactory, Q
 
 from laegna_gui.ui import style
 from laegna_gui.ui.paths import settings
-from laegna_gui.ui.style import DARK, LIGHT, THEMES, Theme
-from laegna_gui.ui.theme_restyle import collector_paused, restyle_all
+from laegna_gui.ui.style import DARK, THEMES, Theme
+from laegna_gui.ui.theme_restyle import collector_paused, get_stylesheet, restyle_all
 
 SETTINGS_KEY = "appearance/theme"
 DEFAULT_THEME = "light"
 Role, Group = QPalette.ColorRole, QPalette.ColorGroup
 
-# the dark Qt palette: (role, colour), then what disabled widgets use instead
-DARK_ROLES = {
-    Role.Window: "#262a31", Role.WindowText: DARK.text.name(), Role.Base: DARK.canvas_background.name(),
-    Role.AlternateBase: "#2a2f37", Role.ToolTipBase: "#323844", Role.ToolTipText: DARK.text.name(),
-    Role.PlaceholderText: "#7d8894", Role.Text: DARK.text.name(), Role.Button: "#323842",
-    Role.ButtonText: DARK.text.name(), Role.BrightText: "#ff7b72", Role.Light: "#434a55",
-    Role.Midlight: "#383e48", Role.Mid: "#2b3038", Role.Dark: "#15181d", Role.Shadow: "#0b0d10",
-    Role.Highlight: "#3d7be0", Role.HighlightedText: "#ffffff", Role.Link: "#6ea8ff",
-    Role.LinkVisited: "#b08cff",
+# Qt palette role → the Theme field that colours it
+PALETTE_SLOTS = {
+    Role.Window: "window", Role.WindowText: "text", Role.Base: "base", Role.AlternateBase: "alternate_base",
+    Role.ToolTipBase: "tooltip_base", Role.ToolTipText: "text", Role.PlaceholderText: "placeholder",
+    Role.Text: "text", Role.Button: "button", Role.ButtonText: "text", Role.Highlight: "highlight",
+    Role.HighlightedText: "highlighted_text", Role.Link: "link",
 }
-DARK_DISABLED = {Role.WindowText: "#6c7580", Role.Text: "#6c7580", Role.ButtonText: "#6c7580",
-                 Role.Base: "#22262c", Role.Button: "#2b3038", Role.Highlight: "#3a4350",
-                 Role.HighlightedText: "#9aa5b1"}
+DISABLED_TEXT_ROLES = (Role.WindowText, Role.Text, Role.ButtonText)
+
+
+def palette_roles(theme: Theme) -> dict[QPalette.ColorRole, QColor]:
+    """The active colour of each palette role the theme sets (the rest are Fusion's)."""
+    roles = {role: getattr(theme, slot) for role, slot in PALETTE_SLOTS.items()}
+    roles.update({getattr(Role, name): colour for name, colour in theme.bevels.items()})
+    return roles
+
+
+DARK_ROLES = palette_roles(DARK)
 
 
 class ThemeSignals(QObject):
@@ -52,14 +57,15 @@ def signals() -> ThemeSignals:
 
 
 def qt_palette(theme: Theme) -> QPalette:
-    """Fusion's own palette for light; a hand-made dark palette for dark."""
+    """Fusion's palette with the theme's colours: every role in every group, then what
+    disabled widgets use instead."""
     palette = QStyleFactory.create("Fusion").standardPalette()
-    if not theme.dark:
-        return palette
-    for role, colour in DARK_ROLES.items():
-        palette.setColor(role, QColor(colour))
-    for role, colour in DARK_DISABLED.items():
-        palette.setColor(Group.Disabled, role, QColor(colour))
+    for role, colour in palette_roles(theme).items():
+        palette.setColor(role, colour)
+    for role in DISABLED_TEXT_ROLES:
+        palette.setColor(Group.Disabled, role, theme.disabled_text)
+    for name, colour in theme.disabled.items():
+        palette.setColor(Group.Disabled, getattr(Role, name), colour)
     return palette
 
 
@@ -81,6 +87,7 @@ def apply_theme(name: str) -> Theme:
         palette = qt_palette(theme)
         app.setPalette(palette)
         QToolTip.setPalette(palette)
+        app.setStyleSheet(get_stylesheet(theme))
         restyle_all(theme)
     signals().theme_changed.emit(theme.name)
     return theme
@@ -101,9 +108,9 @@ def restore_theme() -> Theme:
     """Apply the theme chosen last time (light on the first start)."""
     theme = saved_theme()
     app = QApplication.instance()
-    if theme is style.current() is LIGHT and app.style().name().lower() == "fusion" \
-            and app.palette() == qt_palette(LIGHT):
-        return theme  # the views were built light, on a light app: nothing to switch (a faster start)
+    if theme is style.current() and app.style().name().lower() == "fusion" \
+            and app.palette() == qt_palette(theme) and app.styleSheet() == get_stylesheet(theme):
+        return theme  # the views were built in this theme, on an app in it: nothing to switch (a faster start)
     return apply_theme(theme.name)
 
 

@@ -1,11 +1,12 @@
-"""Carry a theme switch into widgets that were coloured when they were built.
+"""Carry a theme into the application: one style sheet for the widgets, one function for the plots.
 
-Views read `style.current()` (or `style.TEXT`…) when they build a plot, a label or a style
-sheet. After a switch, this walks the live widgets and swaps any colour of another theme's
-surroundings for the new theme's: plot backgrounds, axes, legends, plot titles, ViewBox
-frames and the colours inside widget style sheets. Data colours are never in the table,
-so orange/blue pictures are left alone, and a badge that paints its own background (the
-training banner, a warning) keeps its colours.
+`get_stylesheet(theme)` fills the template resources/themes/laegna.qss with the theme's
+colours (napari's `get_stylesheet` is the model); widgets that need a special colour take a
+role (`style.set_role(label, "muted")`) that the template colours. `theme_plot(view)` gives a
+pyqtgraph view the theme's background, axes, titles and legend; every plot calls it when it is
+made, and `restyle_all` calls it again for every plot after a switch, along with the themed
+button icons and a repaint of the canvases. Data colours (the orange/blue pictures, curves,
+points) are never touched, so they mean the same thing in every theme.
 
 The walk runs with the garbage collector paused. Qt hands back the widgets as raw pointers
 that PySide wraps one at a time; a collection in between (on this thread or the training
@@ -20,38 +21,90 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
-from laegna_gui.ui.style import THEMES, Theme
+from laegna_gui.core.resources import resource
+from laegna_gui.ui import style
+from laegna_gui.ui.style import Theme
+from laegna_gui.ui.theme_icons import refresh_icon
 
-# the Theme fields that colour surroundings and may appear in a view's style sheet or plot
-SWAPPED = ("canvas_background", "grid", "text", "muted_text", "error_text")
-_HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
-_BACKGROUND = re.compile(r"background(?:-color)?\s*:\s*([^;}]+)", re.IGNORECASE)
-
-
-def colour_table(new: Theme) -> dict[str, QColor]:
-    """'#rrggbb' of every other theme's surrounding colour → the new theme's colour in that role."""
-    table: dict[str, QColor] = {}
-    for other in THEMES.values():
-        if other is new:
-            continue
-        for role in SWAPPED:
-            table.setdefault(getattr(other, role).name(), getattr(new, role))
-    return table
+_SLOT = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+LEGEND_ALPHA = 200  # a legend's box: the plot's background, a little see-through
+LINE_ROLES = {"muted": "muted_text", "error": "error_text"}  # an InfiniteLine's role → its Theme colour
 
 
-def restyle_all(new: Theme) -> None:
-    """Swap old theme colours for `new` in every live widget, then repaint the canvases."""
-    table = colour_table(new)
+@cache
+def _template() -> str:
+    return resource("themes", "laegna.qss").read_text(encoding="utf-8")
+
+
+def stylesheet_slots(theme: Theme) -> dict[str, str]:
+    """What the template's {{ slots }} are filled with: the theme's colours, the data colours
+    the banners use, and the paths of the indicator images."""
+    return {**theme.slots(), "negative": style.NEGATIVE.name(),
+            "check_icon": resource("icons", "check.svg").as_posix(),
+            "partial_icon": resource("icons", "partial.svg").as_posix()}
+
+
+def get_stylesheet(theme: Theme) -> str:
+    """The application's style sheet for `theme`."""
+    slots = stylesheet_slots(theme)
+
+    def fill(match: re.Match) -> str:
+        if match.group(1) not in slots:
+            raise KeyError(f"laegna.qss names {{{{ {match.group(1)} }}}}, which is no colour of a theme")
+        return slots[match.group(1)]
+    return _SLOT.sub(fill, _template())
+
+
+def theme_plot(view: pg.GraphicsView, theme: Theme | None = None) -> None:
+    """The theme's surroundings on a pyqtgraph view: background, axes (lines, ticks, labels),
+    titles, legends, frames, and lines that carry a role (`line.setProperty("role", "muted")`).
+    Data items keep their colours."""
+    theme = theme or style.current()
+    view.setBackground(theme.canvas_background)
+    for item in view.scene().items():
+        if isinstance(item, pg.AxisItem):
+            item.setPen(theme.muted_text)
+            item.setTextPen(theme.muted_text)  # pyqtgraph colours the axis label with it too
+        elif isinstance(item, pg.LegendItem):
+            _theme_legend(item, theme)
+        elif isinstance(item, pg.LabelItem):
+            item.setText(item.text, color=theme.text.name())
+        elif isinstance(item, pg.ViewBox) and item.border is not None and item.border.style() != Qt.PenStyle.NoPen:
+            item.setBorder(pg.mkPen(theme.grid))  # a heatmap's frame
+        elif isinstance(item, pg.InfiniteLine) and item.property("role") in LINE_ROLES:
+            _theme_line(item, getattr(theme, LINE_ROLES[item.property("role")]))
+
+
+def _theme_line(line: pg.InfiniteLine, colour: QColor) -> None:
+    """A cursor or a mark: its dashes kept, its colour (and its label's) the theme's."""
+    pen = QPen(line.pen)
+    pen.setColor(colour)
+    line.setPen(pen)
+    if isinstance(getattr(line, "label", None), pg.TextItem):
+        line.label.setColor(colour)
+
+
+def _theme_legend(legend: pg.LegendItem, theme: Theme) -> None:
+    legend.setLabelTextColor(theme.text)
+    ground = QColor(theme.canvas_background)
+    ground.setAlpha(LEGEND_ALPHA)
+    legend.setBrush(pg.mkBrush(ground))
+
+
+def restyle_all(theme: Theme) -> None:
+    """Give every live plot, themed icon and canvas the theme `theme`."""
     with collector_paused():
         for widget in QApplication.allWidgets():
             if shiboken6.isValid(widget):  # one restyled earlier in the walk may have deleted it
-                _restyle_widget(widget, table, new)
+                _restyle_widget(widget, theme)
 
 
 @contextmanager
@@ -66,75 +119,12 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _restyle_widget(widget: QWidget, table: dict[str, QColor], new: Theme) -> None:
-    _restyle_sheet(widget, table)
+def _restyle_widget(widget: QWidget, theme: Theme) -> None:
+    refresh_icon(widget, theme)
     if isinstance(widget, pg.GraphicsView):
-        _restyle_plot(widget, table, new)
+        theme_plot(widget, theme)
     if isinstance(widget, QGraphicsView):
         widget.resetCachedContent()
         if widget.scene() is not None:
             widget.scene().update()
         widget.viewport().update()
-
-
-def swap_sheet(sheet: str, table: dict[str, QColor]) -> str:
-    """The style sheet with its theme colours swapped; unchanged if it paints its own background."""
-    for value in _BACKGROUND.findall(sheet):
-        value = value.strip().lower()
-        if value not in table and value not in ("transparent", "none") and value not in _new_names(table):
-            return sheet
-    return _HEX.sub(lambda m: table[m.group(0).lower()].name() if m.group(0).lower() in table else m.group(0),
-                    sheet)
-
-
-def _new_names(table: dict[str, QColor]) -> set[str]:
-    return {colour.name() for colour in table.values()}
-
-
-def _restyle_sheet(widget: QWidget, table: dict[str, QColor]) -> None:
-    sheet = widget.styleSheet()
-    if sheet:  # set even when unchanged: a widget with a style sheet takes a new palette only when repolished
-        widget.setStyleSheet(swap_sheet(sheet, table))
-
-
-def _swap(colour: QColor, table: dict[str, QColor]) -> QColor | None:
-    return table.get(colour.name())
-
-
-def _restyle_plot(view: pg.GraphicsView, table: dict[str, QColor], new: Theme) -> None:
-    background = _swap(view.backgroundBrush().color(), table)
-    if background is not None:
-        view.setBackground(background)
-    for item in view.scene().items():
-        if isinstance(item, pg.AxisItem):
-            _restyle_axis(item, table)
-        elif isinstance(item, pg.LegendItem):
-            _restyle_legend(item, table, new)
-        elif isinstance(item, pg.LabelItem) and item.opts.get("color") is not None:
-            colour = _swap(pg.mkColor(item.opts["color"]), table)
-            if colour is not None:
-                item.setText(item.text, color=colour.name())
-        elif isinstance(item, pg.ViewBox) and item.border is not None:
-            colour = _swap(item.border.color(), table)
-            if colour is not None:
-                item.setBorder(pg.mkPen(colour))
-
-
-def _restyle_legend(legend: pg.LegendItem, table: dict[str, QColor], new: Theme) -> None:
-    colour = _swap(pg.mkColor(legend.opts["labelTextColor"] or "k"), table)
-    if colour is not None:
-        legend.setLabelTextColor(colour)
-    brush = legend.brush().color()
-    if brush.alpha() > 0:  # a legend's box is background: the plot's, keeping its see-through
-        ground = QColor(new.canvas_background)
-        ground.setAlpha(brush.alpha())
-        legend.setBrush(pg.mkBrush(ground))
-
-
-def _restyle_axis(axis: pg.AxisItem, table: dict[str, QColor]) -> None:
-    pen = _swap(axis.pen().color(), table)
-    if pen is not None:
-        axis.setPen(pen)
-    text = _swap(axis.textPen().color(), table)
-    if text is not None:
-        axis.setTextPen(text)

@@ -118,7 +118,7 @@ def _diamond() -> Graph:
 
 @pytest.mark.parametrize("src, dst, error, phrase", [
     ("dense1", "dense1", CycleError, "cannot feed itself"),
-    ("input1", "dense1", DuplicateEdgeError, "Input (2) is already wired to Dense 4"),
+    ("input1", "dense1", DuplicateEdgeError, "Input is already wired to Dense 4"),
     ("output1", "dense2", IncomingEdgesError, "is the end of the network"),
     ("dense1", "input1", IncomingEdgesError, "where data enters; it takes no incoming wire"),
     ("dense2", "dense1", IncomingEdgesError, "takes only 1 incoming wire"),
@@ -134,6 +134,33 @@ def test_check_edge_refusals(src, dst, error, phrase):
     assert phrase in str(info.value)
     assert info.value.node in (src, dst)
     assert graph.edges == edges
+
+
+# Wires that break several rules at once: the message names the most fundamental one.
+@pytest.mark.parametrize("src, dst, error, phrase", [
+    ("activation1", "dense1", CycleError, "would make a loop: Dense 4 already leads to tanh"),  # and a 2nd wire
+    ("dense1", "dense1", CycleError, "cannot feed itself"),  # and a 2nd wire, and a loop
+    ("output1", "input1", IncomingEdgesError, "is the end of the network"),  # and into the input
+    ("dense2", "input1", IncomingEdgesError, "where data enters"),  # and a loop
+    ("input1", "dense1", DuplicateEdgeError, "already wired"),  # and a 2nd wire
+    ("input1", "dense2", IncomingEdgesError, "takes only 1 incoming wire"),  # only that
+])
+def test_a_wire_that_breaks_several_rules_is_refused_for_the_most_fundamental(xor_graph, src, dst, error,
+                                                                                phrase):
+    with pytest.raises(error) as info:
+        xor_graph.check_edge(src, dst)
+    assert phrase in str(info.value)
+
+
+def test_a_full_network_refuses_a_loop_as_a_loop_and_a_good_wire_for_its_size(xor_graph, monkeypatch):
+    from laegna_gui.core import graph as graph_module
+
+    monkeypatch.setattr(graph_module, "MAX_EDGES", len(xor_graph.edges))
+    with pytest.raises(CycleError, match="would make a loop"):
+        xor_graph.check_edge("dense2", "activation1")
+    xor_graph.add_node("add", node_id="sum")
+    with pytest.raises(GraphError, match="at most 4 wires"):
+        xor_graph.check_edge("input1", "sum")
 
 
 def test_check_edge_refuses_a_cycle():

@@ -147,7 +147,7 @@ BAD_DATA = [
     (lambda d: d["graph"]["edges"].append(["dense2"]), "graph.edges[4]: expected [source id, target id]"),
     (_cycle, "graph.edges[2]: wiring Dense 4 → Add would make a loop"),
     (lambda d: d["graph"]["edges"].append(["dense2", "dense2"]), "graph.edges[4]: a node cannot feed itself"),
-    (lambda d: d["graph"]["edges"].append(["input1", "dense1"]), "graph.edges[4]: Input (2) is already wired"),
+    (lambda d: d["graph"]["edges"].append(["input1", "dense1"]), "graph.edges[4]: Input is already wired"),
     (_set(["graph", "nodes"], [{"id": f"n{i}", "type": "dropout"} for i in range(201)]),
      "graph: too big (201 nodes"),
     (_set(["dataset", "name"], "mnist"), "dataset.name: 'mnist' is not one of"),

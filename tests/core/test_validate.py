@@ -264,3 +264,11 @@ def test_check_connection_passes_on_structural_errors():
         check_connection(graph, "b", "a", TWO_CLASSES)
     with pytest.raises(CycleError, match="cannot feed itself"):
         check_connection(graph, "a", "a", TWO_CLASSES)
+
+
+def test_check_connection_names_a_loop_before_a_width_mismatch():
+    graph = build(IN, dense("a", 3), ("sum", "add", {}), dense("c", 4), edges=["in>a>sum>c"])
+    with pytest.raises(CycleError, match="would make a loop"):  # c (4 wide) into a 3-wide Add
+        check_connection(graph, "c", "sum", TWO_CLASSES)
+    with pytest.raises(CycleError, match="cannot feed itself"):  # an Add takes any number of wires
+        check_connection(graph, "sum", "sum", TWO_CLASSES)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from laegna_gui.core.presets import load_preset
 from laegna_gui.ui.canvas import EdgeItem, GraphView, NodeItem
 from laegna_gui.ui.canvas.bubble import MessageBubble
+from laegna_gui.ui.canvas.geometry import node_layout
 from laegna_gui.ui.canvas.view import MAX_SCALE, MIN_SCALE
 from laegna_gui.ui.commands import AddEdgeCommand, AddNodeCommand, RemoveEdgeCommand
 from laegna_gui.ui.document import Document
@@ -84,7 +85,7 @@ def test_loading_another_project_rebuilds_and_forgets_the_old_graph(view, docume
 def test_nodes_show_labels_parameter_counts_and_widths(view, document):
     dense = node_item(view, "dense1")
     assert (dense.node.label, dense.width, dense.params_text) == ("Dense 4", 4, "12 params")
-    assert node_item(view, "input1").node.label == "Input (2)"
+    assert node_item(view, "input1").title == "Input (2)"  # the values it passes on, as its wire says
     assert node_item(view, "activation1").params_text == ""
     assert node_item(view, "output1").output_port is None
     assert node_item(view, "input1").input_port is None
@@ -105,7 +106,7 @@ def test_a_wide_layer_collapses_into_a_marker(view, document):
     item = node_item(view, node_id)
     assert len(item.neuron_positions()) <= 8
     assert item.hidden_units == 40 - len(item.neuron_positions())
-    assert item.height() < 260
+    assert item.height() == node_layout("dense", 8).rect.height()  # no taller than eight neurons
 
 
 def test_neuron_counts_follow_a_parameter_change(view, document):
@@ -121,6 +122,50 @@ def test_widths_follow_the_dataset(view, document):
     assert len(node_item(view, "input1").neuron_positions()) == 3
     assert view.graph_scene.edges[("input1", "dense1")].label.text == "3"
     assert node_item(view, "dense1").params_text == "16 params"
+    assert node_item(view, "input1").title == "Input (3)"  # x1 and x2 are ticked, but 3 values enter
+    document.undo_stack.undo()
+    assert node_item(view, "input1").title == "Input (2)"
+
+
+@pytest.fixture(scope="module")
+def xor_snapshot():
+    from laegna_gui.engine.trainer import Trainer
+
+    trainer = Trainer(load_preset("xor"))
+    trainer.run(50)
+    return trainer.snapshot()
+
+
+def test_a_neurons_live_map_is_at_least_32_pixels_at_the_fitted_zoom(qtbot, document, xor_snapshot):
+    canvas = GraphView(document)
+    qtbot.addWidget(canvas)
+    canvas.resize(1200, 600)  # the network (six cards) fits its width at about 100 %
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.fit()
+    canvas.show_snapshot(xor_snapshot)
+    maps = canvas.graph_scene.live.neurons["dense1"]
+    for neuron in maps.items:
+        square = canvas.mapFromScene(neuron.sceneBoundingRect()).boundingRect()
+        assert min(square.width(), square.height()) >= 32
+    assert maps.painter.boundingRect().width() >= 32
+
+
+def test_hovering_a_neurons_map_names_the_neuron_and_leaving_it_says_none(view, xor_snapshot, qtbot):
+    view.show_snapshot(xor_snapshot)
+    neuron = view.graph_scene.live.neurons["dense1"].items[2]
+    away = node_item(view, "dense1").mapToScene(QPointF(0.0, node_item(view, "dense1").layout.rect.top() + 4))
+    mouse_move(view, away, Qt.MouseButton.NoButton)
+    with qtbot.waitSignal(view.neuron_hovered) as entered:
+        mouse_move(view, neuron.scenePos(), Qt.MouseButton.NoButton)
+    assert entered.args == [("dense1", 2)]
+    with qtbot.waitSignal(view.neuron_hovered) as left:
+        mouse_move(view, away, Qt.MouseButton.NoButton)
+    assert left.args == [None]
+    mouse_move(view, neuron.scenePos(), Qt.MouseButton.NoButton)
+    with qtbot.waitSignal(view.neuron_hovered) as cleared:  # the maps go while the mouse is on one
+        view.graph_scene.live.clear()
+    assert cleared.args == [None]
 
 
 def test_unknown_width_draws_no_neurons(view, document):
@@ -195,7 +240,11 @@ def _refused(view, document, qtbot, src: str, dst: str, reason: str) -> None:
 
 
 def test_a_second_input_into_a_dense_layer_is_refused(view, document, qtbot):
-    _refused(view, document, qtbot, "activation1", "dense1", "takes only 1 incoming wire")
+    _refused(view, document, qtbot, "input1", "dense2", "takes only 1 incoming wire")
+
+
+def test_a_wire_back_is_refused_as_a_loop_not_as_a_second_input(view, document, qtbot):
+    _refused(view, document, qtbot, "activation1", "dense1", "would make a loop")
 
 
 def test_a_loop_is_refused(view, document, qtbot):

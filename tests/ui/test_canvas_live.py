@@ -11,10 +11,10 @@ from PySide6.QtTest import QTest
 
 from laegna_gui.core.presets import load_preset
 from laegna_gui.engine.trainer import Trainer
-from laegna_gui.ui import style
 from laegna_gui.ui.canvas import GraphView, NodeItem
 from laegna_gui.ui.canvas.bubble import MessageBubble
-from laegna_gui.ui.canvas.neuron_maps import LUT_SIZE, LiveNeuron, lut_index
+from laegna_gui.ui.canvas.neuron_maps import LiveNeuron
+from laegna_gui.ui.colour_scale import LUT_SIZE, diverging, lut_index
 from laegna_gui.ui.canvas.weight_editor import parse_number
 from laegna_gui.ui.canvas.weight_lines import (MAX_WIDTH, MIN_WIDTH, PEN_LEVELS, WeightLine, pen_levels,
                                                weight_pens)
@@ -211,7 +211,7 @@ def test_each_drawn_neuron_shows_its_heatmap(live, xor_snapshots):
         image = neuron.image
         assert (image.width(), image.height()) == (nx, ny)
         for (px, py), value in (((0, ny - 1), maps[k, 0, 0]), ((nx - 1, 0), maps[k, -1, -1])):
-            got, want = image.pixelColor(px, py), style.diverging(float(value), scale)
+            got, want = image.pixelColor(px, py), diverging(float(value), scale)
             assert abs(got.red() - want.red()) <= 3 and abs(got.blue() - want.blue()) <= 3, (k, px, py)
 
 
@@ -220,7 +220,7 @@ def test_heatmaps_follow_the_next_snapshot(live, xor_snapshots):
     image = neuron.image
     live.show_snapshot(xor_snapshots[1])
     maps = xor_snapshots[1].probes.neuron_maps["dense1"]
-    want = style.diverging(float(maps[0, 0, 0]), float(np.percentile(np.abs(maps), 98)))
+    want = diverging(float(maps[0, 0, 0]), float(np.percentile(np.abs(maps), 98)))
     assert neuron.image is image  # the same image, its pixels rewritten in place
     assert abs(image.pixelColor(0, image.height() - 1).red() - want.red()) <= 3
 

@@ -122,7 +122,7 @@ def test_a_new_project_mid_iteration_replaces_the_training_at_once(qtbot, traini
     old_trainer = ctl.worker.trainer
     arrived = []
     ctl.snapshot_changed.connect(arrived.append)
-    assert win.files.new()
+    assert win.files.open_preset("xor")  # a new project (File ▸ New is a blank network: nothing to train)
     qtbot.waitUntil(lambda: bool(arrived), timeout=WAIT)
     new_trainer = ctl.worker.trainer
     assert held.saw_request == [True] and old_trainer.step_count == 0 and new_trainer is not old_trainer

@@ -1,4 +1,4 @@
-"""The side docks: block palette, node inspector and dataset panel."""
+"""The side docks: block palette, node inspector and dataset panel, and where the window puts them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
+    QDockWidget,
     QDoubleSpinBox,
     QLabel,
     QLineEdit,
@@ -327,6 +328,39 @@ def test_panel_follows_outside_changes(panel, document):
     assert panel.findChild(QDoubleSpinBox, "noiseSpin").value() == pytest.approx(0.35)
     assert panel.findChild(QAbstractSlider, "testSplit").value() == 40
     assert document.undo_stack.count() == 1  # refreshing the controls pushed nothing
+
+
+def test_the_preview_is_a_pad_that_opens_only_while_drawing(panel, qtbot):
+    """The window's output view shows the data; the panel's plot is only the pad to draw on."""
+    panel.resize(300, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.preview.isHidden() and panel.import_button.isVisible()
+    qtbot.mouseClick(panel.drawing.toggle, Qt.MouseButton.LeftButton)
+    assert panel.preview.isVisible() and panel.import_button.isHidden()
+    (x0, x1), (y0, y1) = panel.preview.getViewBox().viewRange()  # fitted to the data, though it was hidden
+    xs, ys = panel.preview.train_item.getData()
+    assert x0 < xs.min() < xs.max() < x1 and y0 < ys.min() < ys.max() < y1
+    assert (x1 - x0) < 3 * (xs.max() - xs.min())  # with room to draw around it, not lost in the middle
+    qtbot.mouseClick(panel.drawing.toggle, Qt.MouseButton.LeftButton)
+    assert panel.preview.isHidden() and panel.import_button.isVisible()
+
+
+def test_the_window_reads_left_to_right(window):
+    """Blocks and data on the left, the network in the middle, the output on the right, the
+    training controls and live tabs along the bottom."""
+    area = {name: window.dockWidgetArea(window.findChild(QDockWidget, f"dock{name}"))
+            for name in ("Layers", "Dataset", "Inspector", "Output", "Training")}
+    Area = Qt.DockWidgetArea
+    assert area == {"Layers": Area.LeftDockWidgetArea, "Dataset": Area.LeftDockWidgetArea,
+                    "Inspector": Area.LeftDockWidgetArea, "Output": Area.RightDockWidgetArea,
+                    "Training": Area.BottomDockWidgetArea}
+    output = window.findChild(QDockWidget, "dockOutput")
+    assert output.isAncestorOf(window.training.boundary) and output.isVisible()
+    inspector = window.findChild(QDockWidget, "dockInspector")
+    assert window.tabifiedDockWidgets(window.findChild(QDockWidget, "dockDataset")) == [inspector]
+    window.canvas.node_selected.emit("input1")  # selecting a layer brings its inspector forward
+    assert not inspector.visibleRegion().isEmpty()
 
 
 # --- all three -----------------------------------------------------------------

@@ -267,7 +267,7 @@ def test_drawing_snapshots_does_not_lay_out_the_main_window(window, qtbot, xor_r
 
     def draw(snap) -> None:
         panel.controller._snapshot_arrived(snap)
-        qtbot.waitUntil(lambda: not panel._later, timeout=WAIT)
+        qtbot.waitUntil(lambda: not panel.controller.views.busy, timeout=WAIT)
         settle(qtbot)
 
     draw(snapshots[0])  # the first curves may show the accuracy plot: one layout, once
@@ -417,12 +417,11 @@ def test_pacing_is_on_where_the_window_and_the_worker_share_cores(monkeypatch):
         assert worker_module.pacing_helps() is expected
 
 
-def test_the_panel_tells_the_worker_once_everything_is_drawn(window, qtbot, monkeypatch):
-    panel, worker = window.training, window.training.controller.worker
+def test_the_live_views_tell_the_worker_once_everything_is_drawn(window, qtbot, monkeypatch):
+    ctl, worker = window.training.controller, window.training.controller.worker
     parts_left = []
     original = worker.frame_drawn
-    monkeypatch.setattr(worker, "frame_drawn", lambda: (parts_left.append(len(panel._later)), original()))
-    ctl = panel.controller
+    monkeypatch.setattr(worker, "frame_drawn", lambda: (parts_left.append(ctl.views.busy), original()))
     # until the window has said it drew a snapshot, the worker cannot know it is slower than the
     # snapshots; a window that slow (a busy machine) then never finishes one before the next
     # replaces it. A Step is drawn and reported whatever the machine's speed.
@@ -433,7 +432,7 @@ def test_the_panel_tells_the_worker_once_everything_is_drawn(window, qtbot, monk
     qtbot.waitUntil(lambda: len(parts_left) >= 6, timeout=WAIT)
     ctl.pause()
     qtbot.waitUntil(lambda: not ctl.running, timeout=WAIT)
-    assert set(parts_left) == {0}
+    assert set(parts_left) == {False}
     qtbot.waitUntil(lambda: not worker.frame_pending, timeout=WAIT)  # the last one is drawn too
 
 

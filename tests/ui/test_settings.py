@@ -15,7 +15,7 @@ from laegna_gui.ui import file_controller, style
 from laegna_gui.ui.paths import data_dir, settings
 from laegna_gui.ui.style import DARK, LIGHT
 from laegna_gui.ui.theme import DARK_ROLES, apply_theme, qt_palette
-from laegna_gui.ui.theme_restyle import colour_table, swap_sheet
+from laegna_gui.ui.colour_scale import diverging
 
 Role = QPalette.ColorRole
 
@@ -137,19 +137,9 @@ def test_switching_the_theme_recolours_the_app_plots_and_canvas_and_is_remembere
 
 
 def test_data_colours_are_the_same_in_both_themes(window):
-    before = [style.diverging(t).name() for t in (-1, -0.5, 0, 0.5, 1)] + [style.class_color(k).name() for k in range(4)]
+    before = [diverging(t).name() for t in (-1, -0.5, 0, 0.5, 1)] + [style.class_color(k).name() for k in range(4)]
     apply_theme("dark")
-    after = [style.diverging(t).name() for t in (-1, -0.5, 0, 0.5, 1)] + [style.class_color(k).name() for k in range(4)]
+    after = [diverging(t).name() for t in (-1, -0.5, 0, 0.5, 1)] + [style.class_color(k).name() for k in range(4)]
     assert before == after
     assert style.TEXT == DARK.text and style.CANVAS_BACKGROUND == DARK.canvas_background
 
-
-def test_style_sheets_swap_theme_colours_but_badges_keep_their_own():
-    table = colour_table(DARK)
-    label = f"color: {LIGHT.muted_text.name()}; padding: 6px;"
-    assert swap_sheet(label, table) == f"color: {DARK.muted_text.name()}; padding: 6px;"
-    panel = f"background: {LIGHT.canvas_background.name()}; color: {LIGHT.text.name()};"
-    assert swap_sheet(panel, table) == f"background: {DARK.canvas_background.name()}; color: {DARK.text.name()};"
-    banner = f"#banner {{ background: #fff4e5; }} #message {{ color: {LIGHT.text.name()}; }}"
-    assert swap_sheet(banner, table) == banner  # its own light background: dark text stays readable
-    assert swap_sheet(swap_sheet(label, table), colour_table(LIGHT)) == label

@@ -15,9 +15,12 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSlider,
-    QTextBrowser,
+    QTabWidget,
+    QToolButton,
+    QWidget,
 )
 
 from laegna_gui.core import affine
@@ -82,8 +85,8 @@ def shift(x: float, y: float, z: float) -> np.ndarray:
 def test_the_lab_has_its_named_parts(lab):
     assert lab.objectName() == "transformLab"
     for cls, name in [(QListWidget, "blockStack"), (QComboBox, "blockKind"), (QPushButton, "addBlock"),
-                      (QPushButton, "removeBlock"), (QTextBrowser, "readouts"), (QComboBox, "labObject"),
-                      (QPushButton, "resetCamera"), (QPushButton, "animateButton"), (QSlider, "morphSlider")]:
+                      (QPushButton, "removeBlock"), (QTabWidget, "readouts"), (QComboBox, "labObject"),
+                      (QToolButton, "resetCamera"), (QPushButton, "animateButton"), (QSlider, "morphSlider")]:
         assert lab.findChild(cls, name) is not None, name
     assert lab.findChild(type(lab.matrix_editor), "matrixEditor") is lab.matrix_editor
     assert lab.findChild(type(lab.linear_editor), "linearEditor") is lab.linear_editor
@@ -182,7 +185,7 @@ def test_only_the_selected_blocks_parameters_are_shown(lab):
 def test_readouts_show_determinant_flip_and_not_invertible(lab):
     lab.set_blocks([("scale", {"sx": 2, "sy": 3, "sz": 1})])
     text = lab.readouts.toPlainText()
-    assert "Determinant" in text and "6.000" in text and "volume ×|det|" in text
+    assert "Determinant" in text and "6.000" in text and "volumes ×6.000" in text
     assert "Invertible" in text and "not invertible" not in text.lower()
     assert "rotation · scale · rotation" in text
     assert "0.500" in text  # the inverse scales x by 1/2
@@ -202,7 +205,7 @@ def test_readouts_show_complex_eigenvalues_and_real_eigenvectors(lab):
     lab.set_blocks([("rotate_z", {"degrees": 90})])
     text = lab.readouts.toPlainText()
     assert "0.000 ± 1.000i" in text
-    assert "λ = 1.000 along (0.000, 0.000, 1.000)" in text
+    assert "λ₁ = 1.000\n(0.000, 0.000, 1.000)" in text  # λ and its eigenvector, side by side
     assert fmt_complex(2 - 0.5j) == "2.000 ± 0.500i"
     assert fmt_complex(-0.0 + 0j) == "0.000"
 
@@ -263,7 +266,7 @@ def test_without_gl_the_scene_shows_the_fallback_and_nothing_crashes(qtbot, lab)
     combo = lab.findChild(QComboBox, "labObject")
     for index in range(combo.count()):
         combo.setCurrentIndex(index)
-    qtbot.mouseClick(lab.findChild(QPushButton, "resetCamera"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(lab.findChild(QToolButton, "resetCamera"), Qt.MouseButton.LeftButton)
     lab.set_t(0.3)
     lab.set_blocks([("perspective", {"d": 2.0})])
     lab.eigen_check.setChecked(False)
@@ -280,10 +283,248 @@ def test_dataset_points_become_a_choice(lab):
     combo.setCurrentIndex(index)
     assert lab.object_kind() == "dataset"
     lab.set_dataset_points(rng.uniform(-1, 1, (30, 2)), None)  # 2-D data sits in the z = 0 plane
-    assert lab._dataset[0].shape == (30, 3)
+    assert lab.dataset()[0].shape == (30, 3)
     lab.set_dataset_points(None, None)
     assert not combo.model().item(index).isEnabled()
     assert lab.object_kind() == "cube"
+
+
+# --- editing the lab in the window: typed numbers are kept (issue 16, defect 2) ----------------
+@pytest.fixture
+def lab_window(qtbot):
+    """The main window at its default size with the Transform lab tab in front."""
+    return open_window(qtbot, 1400, 860)
+
+
+def open_window(qtbot, width: int, height: int):
+    from laegna_gui.ui.main_window import MainWindow
+
+    win = MainWindow(load_preset("xor"), remember_layout=False, autosave=False)
+    win.files.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
+    qtbot.addWidget(win)
+    win.resize(width, height)
+    win.show()
+    qtbot.waitExposed(win)
+    win.tabs.show_view("transform-lab")
+    qtbot.waitUntil(lambda: win.tabs.lab.isVisible())
+    win.activateWindow()
+    return win
+
+
+def type_text(qtbot, box: QDoubleSpinBox, text: str, select_all: bool = True) -> None:
+    """Click into the box as a user does, (select what is there,) then type."""
+    qtbot.mouseClick(box.lineEdit(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(box.hasFocus)
+    if select_all:
+        qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, text)
+
+
+def finish(qtbot, box: QDoubleSpinBox) -> None:
+    """Tab out of the box, as a user moves on to the next cell."""
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not box.hasFocus())
+
+
+def test_typing_a_decimal_into_a_matrix_cell_keeps_it(qtbot, lab_window):
+    lab = lab_window.tabs.lab
+    cell = spin(lab, "matrixCell_0_1")
+    type_text(qtbot, cell, "2.")
+    assert cell.text() == "2."  # the refresh this edit causes leaves the typed text alone
+    assert lab.matrix()[0, 1] == 2.0 and lab.custom_mode  # applied while typing
+    qtbot.keyClicks(cell, "5")
+    assert cell.text() == "2.5" and lab.matrix()[0, 1] == 2.5
+    assert spin(lab, "linearW_0_1").text() == "2.500"  # the other view of the number follows
+    finish(qtbot, cell)
+    assert cell.text() == "2.500" and cell.value() == 2.5
+    assert lab.matrix()[0, 1] == 2.5 and lab.model.matrix()[0, 1] == 2.5
+    assert f"{np.linalg.det(lab.matrix()[:3, :3]):.3f}" in lab.readouts.toPlainText()
+
+
+def test_a_cell_accepts_a_minus_sign_and_an_empty_text_while_typing(qtbot, lab_window):
+    lab = lab_window.tabs.lab
+    cell = spin(lab, "matrixCell_2_3")
+    type_text(qtbot, cell, "-")
+    assert cell.text() == "-" and lab.matrix()[2, 3] == 0.0  # nothing to apply yet
+    qtbot.keyClicks(cell, "0.75")
+    finish(qtbot, cell)
+    assert cell.text() == "-0.750" and lab.matrix()[2, 3] == -0.75
+
+    before = lab.matrix()
+    type_text(qtbot, cell, "")
+    qtbot.keyClick(cell, Qt.Key.Key_Backspace)
+    assert cell.text() == ""
+    finish(qtbot, cell)
+    assert cell.text() == "-0.750" and np.array_equal(lab.matrix(), before)  # nothing typed: kept
+
+
+def test_a_click_selects_the_cell_so_typing_replaces_the_number(qtbot, lab_window):
+    lab = lab_window.tabs.lab
+    cell = spin(lab, "matrixCell_1_1")
+    type_text(qtbot, cell, "", select_all=False)
+    qtbot.waitUntil(lambda: cell.lineEdit().selectedText() == cell.text())
+    qtbot.keyClicks(cell, "3.25")
+    finish(qtbot, cell)
+    assert cell.text() == "3.250" and lab.matrix()[1, 1] == 3.25
+
+
+def test_w_b_and_block_parameters_keep_typed_decimals(qtbot, lab_window):
+    lab = lab_window.tabs.lab
+    w_cell, b_cell = spin(lab, "linearW_1_2"), spin(lab, "linearB_0")
+    type_text(qtbot, w_cell, "1.75")
+    assert w_cell.text() == "1.75"
+    finish(qtbot, w_cell)
+    type_text(qtbot, b_cell, "-0.5")
+    finish(qtbot, b_cell)
+    assert (w_cell.text(), b_cell.text()) == ("1.750", "-0.500")
+    assert lab.matrix()[1, 2] == 1.75 and lab.matrix()[0, 3] == -0.5
+    assert spin(lab, "matrixCell_1_2").text() == "1.750" and spin(lab, "matrixCell_0_3").text() == "-0.500"
+
+    stack = lab.findChild(QListWidget, "blockStack")
+    stack.setCurrentRow([kind for kind, _ in lab.blocks()].index("scale"))
+    sx = spin(lab, "blockParam_sx")
+    type_text(qtbot, sx, "2.")
+    assert sx.text() == "2." and lab.blocks()[1][1]["sx"] == 2.0 and not lab.custom_mode
+    qtbot.keyClicks(sx, "5")
+    finish(qtbot, sx)
+    assert sx.value() == 2.5 and lab.blocks()[1][1]["sx"] == 2.5
+    assert stack.item(1).text() == "Scale  2.5, 1, 1"
+
+
+def test_a_perspective_distance_of_zero_is_refused_with_a_message(qtbot, lab_window):
+    lab = lab_window.tabs.lab
+    lab.set_blocks([("perspective", {"d": 4.0})])
+    d = spin(lab, "blockParam_d")
+    type_text(qtbot, d, "0")
+    finish(qtbot, d)
+    assert lab.blocks() == [("perspective", {"d": 4.0})]
+    assert d.value() == 4.0  # the box shows the value the block kept
+    message = lab.findChild(QLabel, "blockParamsTitle")
+    assert message.isVisible() and "must not be 0" in message.text() and "Kept d = 4" in message.text()
+    type_text(qtbot, d, "0")
+    assert message.isVisible()
+    qtbot.keyClick(d, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(d, "4")  # the value the block has: the problem is gone
+    assert not message.isVisible()
+    type_text(qtbot, d, "2")
+    finish(qtbot, d)
+    assert lab.blocks() == [("perspective", {"d": 2.0})] and not message.isVisible()
+
+
+# --- laid out for the window's sizes (issue 16) -----------------------------------------------
+def fits(label: QLabel) -> bool:
+    """A word-wrapped label shows all its text."""
+    return label.heightForWidth(label.width()) <= label.height() or (
+        not label.wordWrap() and label.sizeHint().width() <= label.width())
+
+
+def shown_whole(widget: QWidget) -> bool:
+    """No part of the widget is scrolled or clipped out of sight by any widget around it."""
+    return widget.visibleRegion().boundingRect() == widget.rect()
+
+
+STACKS = [  # the window's example, mirrored (shear shows six parameters); the longest texts
+    [("rotate_z", {"degrees": 30}), ("scale", {"sx": 1.5, "sy": -1.0, "sz": 1.0}), ("shear", {"xy": 0.5})],
+    [("perspective", {"d": 2.0}), ("rotate_z", {"degrees": 90})],  # perspective note, a complex pair
+    [("scale", {"sx": 1.0, "sy": 1.0, "sz": 0.0}), ("shear", {"xy": 0.5, "zy": 0.3})],  # not invertible
+]
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1400, 860), (1920, 1080)])
+def test_the_lab_fits_the_window_without_scrolling_or_cutting(qtbot, size):
+    win = open_window(qtbot, *size)
+    lab = win.tabs.lab
+    area = win.tabs.currentWidget()
+    for blocks in STACKS:
+        lab.set_blocks(blocks)
+        lab.stack.setCurrentRow(len(blocks) - 1)
+        # the scroll area has laid the lab out (at the viewport's size, or at its minimum if larger)
+        qtbot.waitUntil(lambda: lab.size() == area.viewport().size().expandedTo(lab.minimumSizeHint()))
+        assert not area.horizontalScrollBar().isVisible() and not area.verticalScrollBar().isVisible()
+        assert lab.minimumSizeHint().width() <= area.viewport().width()
+        assert lab.minimumSizeHint().height() <= area.viewport().height()
+        assert_nothing_cut(qtbot, lab)
+
+    lab.set_matrix(np.diag([-123.456, 2.0, 1.0, 1.0]))  # a wide number widens the cells (the tab may scroll)
+    qtbot.waitUntil(lambda: all(
+        c.lineEdit().fontMetrics().horizontalAdvance(c.text()) + 4 <= c.lineEdit().width()
+        for row in lab.matrix_spins + lab.linear_editor.cells for c in row))
+
+
+def assert_nothing_cut(qtbot, lab) -> None:
+    parts = [lab.matrix_editor, lab.linear_editor, lab.findChild(QWidget, "blockParams"), lab.mode_label]
+    if lab.perspective_note.isVisible():
+        parts.append(lab.perspective_note)
+    for part in parts:
+        assert shown_whole(part), part.objectName()
+    for cell in [c for row in lab.matrix_spins + lab.linear_editor.cells for c in row]:
+        edit = cell.lineEdit()
+        assert edit.fontMetrics().horizontalAdvance(cell.text()) + 4 <= edit.width(), cell.objectName()
+    assert fits(lab.mode_label) and fits(lab.perspective_note)
+    tabs = lab.readouts.tabBar()
+    assert all(tabs.rect().contains(tabs.tabRect(i)) for i in range(tabs.count()))  # no tab scrolled away
+    for index, label in enumerate(lab.readouts.pages.values()):
+        lab.readouts.setCurrentIndex(index)
+        qtbot.waitUntil(label.isVisible)
+        assert fits(label) and shown_whole(label), label.objectName()
+    for row in range(lab.stack.count()):
+        assert lab.stack.fontMetrics().horizontalAdvance(lab.stack.item(row).text()) < lab.stack.viewport().width()
+
+
+# --- the arrow labels in the scene (issue 16: the λ labels overlapped) --------------------------
+def test_place_labels_takes_the_first_free_spot():
+    from laegna_gui.ui.space3d.transform_lab_labels import place_labels
+
+    bounds = (0, 0, 200, 200)
+    a = [(0, 0, 20, 10), (0, 30, 20, 40)]
+    b = [(5, 5, 25, 15), (50, 0, 70, 10)]
+    assert place_labels([a, b], np.empty((0, 4)), bounds) == [0, 1]  # b's first spot is taken by a
+    assert place_labels([a, b], np.array([[0, 0, 4, 4]]), bounds) == [1, 0]  # an obstacle moves a
+    assert place_labels([[(-30, 0, -10, 10), (10, 10, 30, 20)]], np.empty((0, 4)), bounds) == [1]  # off the view
+    # a label with fewer free spots chooses first: c's only spot is a's first
+    c = [(0, 0, 20, 10)]
+    assert place_labels([a, c], np.empty((0, 4)), bounds) == [1, 0]
+    # nowhere free: the spot that overlaps least
+    assert place_labels([[(0, 0, 20, 20), (30, 0, 50, 20)]], np.array([[0, 0, 20, 20], [30, 0, 35, 20]]),
+                        bounds) == [1]
+
+
+def visible_labels(view) -> list:
+    from pyqtgraph.opengl import GLTextItem
+
+    return [item for item in view.items if isinstance(item, GLTextItem) and item.visible() and item.text]
+
+
+@pytest.mark.gl
+@pytest.mark.parametrize("blocks", [
+    [("rotate_z", {"degrees": 30}), ("scale", {"sx": 1.5, "sy": 1.0, "sz": 1.0}), ("shear", {"xy": 0.5})],
+    [],  # the identity: every eigenvector lies on a basis arrow
+    [("scale", {"sx": 2.0, "sy": 0.5, "sz": 1.0})],
+    [("shear", {"xy": 0.5, "yz": 0.3}), ("scale", {"sx": 0.5, "sy": -1.0, "sz": 1.5})],
+])
+@pytest.mark.parametrize("size", [(900, 460), (760, 390)])  # the lab at 1400×860 and 1280×800
+def test_the_arrow_labels_never_overlap(qtbot, blocks, size):
+    from laegna_gui.ui.space3d.transform_lab_labels import Screen, overlap_areas, text_rect
+
+    lab = TransformLab()
+    qtbot.addWidget(lab)
+    lab.resize(*size)
+    lab.show()
+    qtbot.waitExposed(lab)
+    qtbot.waitUntil(lambda: lab.panel.view is not None)
+    lab.set_blocks(blocks)
+    view = lab.panel.view
+    for azimuth, elevation in [(35, 22), (110, 22), (200, 40), (300, 10), (80, 60)]:
+        view.setCameraPosition(azimuth=azimuth, elevation=elevation)
+        view.grabFramebuffer()  # draws a frame: the labels are placed for this camera
+        labels = visible_labels(view)
+        assert len(labels) >= 3 + (0 if blocks == [] else 1)  # i, j, k and the λs
+        screen = Screen(view)
+        rects = np.array([text_rect(screen, label, label.pos, label.alignment) for label in labels])
+        for k, rect in enumerate(rects):
+            others = np.delete(rects, k, axis=0)
+            assert overlap_areas(rect[None], others)[0] == 0, (azimuth, elevation, labels[k].text)
+            assert rect[0] >= 0 and rect[1] >= 0 and rect[2] <= view.width() and rect[3] <= view.height()
 
 
 # --- the affine fit view --------------------------------------------------------------------

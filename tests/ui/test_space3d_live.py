@@ -26,8 +26,8 @@ from laegna_gui.engine.trainer import Trainer
 from laegna_gui.ui import style
 from laegna_gui.ui.space3d import landscape_view as lv_module
 from laegna_gui.ui.space3d import live_items as li
-from laegna_gui.ui.space3d.landscape_view import (HINT, PATH_LIFT, SURFACE_HEIGHT, HeightMap, LandscapeView,
-                                                  loss_colors)
+from laegna_gui.ui.colour_scale import diverging, loss_colors, rgba
+from laegna_gui.ui.space3d.landscape_view import HINT, PATH_LIFT, SURFACE_HEIGHT, HeightMap, LandscapeView
 from laegna_gui.ui.space3d.layer_space_view import SLIDER_MAX, STAGES, LayerSpaceView, slider_state
 
 
@@ -224,7 +224,7 @@ def test_class_and_regression_colours():
     values = li.label_colors(np.array([-0.8, 0.0, 0.8, 0.33]))
     assert tuple(values[0]) == pytest.approx(li.rgba(style.NEGATIVE))  # regression: diverging
     assert tuple(values[2]) == pytest.approx(li.rgba(style.POSITIVE))
-    assert tuple(values[3]) == pytest.approx(li.rgba(style.diverging(0.33, 0.8)), abs=1e-4)
+    assert tuple(values[3]) == pytest.approx(rgba(diverging(0.33, 0.8)), abs=1e-4)
 
 
 def test_layer_space_without_gl_shows_the_message_and_keeps_working(space, run):

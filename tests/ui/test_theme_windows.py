@@ -1,4 +1,5 @@
-"""A theme switch in a second main window, after a dark one was closed (issue 14).
+"""Themes: one style sheet with widget roles (issue 16), and a theme switch in a second main
+window after a dark one was closed (issue 14).
 
 The switch walks every widget of the application. Widgets kept alive only by a reference
 cycle (a dropped plot, a test fixture's panel) are freed by the garbage collector, which can
@@ -14,16 +15,21 @@ import os
 import subprocess
 import sys
 
+import re
+
 import pytest
 import shiboken6
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from laegna_gui.core.presets import load_preset
+from laegna_gui.core.resources import resource
+from laegna_gui.ui.commands import RemoveEdgeCommand
 from laegna_gui.ui import style
-from laegna_gui.ui.style import DARK, LIGHT
+from laegna_gui.ui.style import DARK, LIGHT, ROLES, THEMES
 from laegna_gui.ui.theme import apply_theme
-from laegna_gui.ui.theme_restyle import collector_paused
+from laegna_gui.ui.theme_restyle import collector_paused, get_stylesheet, stylesheet_slots, theme_plot
 
 SURVIVED = "every theme switch survived"
 # where the next collection falls, in allocations from the switch: sweeps it across the walk
@@ -115,6 +121,78 @@ def test_a_second_window_after_a_closed_dark_one_takes_both_themes(qtbot, _light
     second.findChild(object, "action_theme_dark").trigger()
     assert loss_plot.backgroundBrush().color() == DARK.canvas_background
     assert loss_plot.getAxis("left").textPen().color() == DARK.muted_text
+
+
+# --- one style sheet, widget roles (issue 16) ------------------------------------------------
+def _theme_colours() -> set[str]:
+    """Every surrounding colour of every theme, as a style sheet would write it; not black or
+    white, nor a data colour (the same in every theme: a class button, ink on a data colour)."""
+    data = {c.name() for c in (*style.CLASS_COLORS, style.NEUTRAL, style.DATA_INK)} | {"#ffffff", "#000000"}
+    return {value.lower() for theme in THEMES.values() for value in theme.slots().values()} - data
+
+
+def test_no_widget_carries_a_theme_colour_in_its_own_style_sheet(qtbot, _light_afterwards):
+    """Colours come from the application's style sheet and palette, so a switch reaches every
+    widget: no widget writes a theme's colour into a style sheet of its own."""
+    window = _open_window()
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    for name in ("dark", "light"):
+        window.findChild(object, f"action_theme_{name}").trigger()
+        assert QApplication.instance().styleSheet() == get_stylesheet(THEMES[name])
+        theme_colours = _theme_colours()
+        own = {f"{type(w).__name__} {w.objectName()!r}: {w.styleSheet()!r}" for w in window.findChildren(QWidget)
+               if set(re.findall(r"#[0-9a-f]{6}\b", w.styleSheet().lower())) & theme_colours}
+        assert not own, "widgets colour themselves:\n" + "\n".join(sorted(own))
+
+
+def test_a_role_takes_its_colour_from_the_theme_and_follows_a_switch(qtbot, _light_afterwards):
+    window = _open_window()
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    validity = window.findChild(QLabel, "validityLabel")
+    assert validity.property("role") == "ok"
+    for theme in (DARK, LIGHT, DARK):
+        window.findChild(object, f"action_theme_{theme.name}").trigger()
+        assert validity.palette().color(QPalette.ColorRole.WindowText) == theme.ok_text
+    doc = window.document
+    doc.push(RemoveEdgeCommand(doc.graph, "dense1", "activation1"))  # now not valid
+    qtbot.waitUntil(lambda: validity.property("role") == "error")
+    assert validity.palette().color(QPalette.ColorRole.WindowText) == DARK.error_text
+
+
+def test_the_style_sheet_fills_every_slot_and_has_a_rule_for_every_role():
+    template = resource("themes", "laegna.qss").read_text(encoding="utf-8")
+    for theme in THEMES.values():
+        sheet = get_stylesheet(theme)
+        assert "{{" not in sheet and "}}" not in sheet
+        assert f"color: {theme.muted_text.name()}" in sheet
+        assert set(re.findall(r"\{\{\s*([a-z_]+)\s*\}\}", template)) <= set(stylesheet_slots(theme))
+    for role in ROLES:
+        assert f'[role="{role}"]' in template, f"no rule for the role {role!r}"
+    with pytest.raises(ValueError, match="unknown style role"):
+        style.set_role(QLabel(), "loud")
+
+
+def test_one_function_gives_a_plot_the_theme_and_leaves_its_data_alone(qtbot):
+    import pyqtgraph as pg
+    from PySide6.QtCore import Qt
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.setTitle("loss", color="#123456")
+    data = plot.plot([0, 1], [0, 1], pen=pg.mkPen(style.POSITIVE))
+    mark = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.ERROR, style=Qt.PenStyle.DashLine))
+    mark.label = pg.InfLineLabel(mark, text="diverged")
+    mark.setProperty("role", "error")
+    plot.addItem(mark)
+    theme_plot(plot, DARK)
+    assert plot.backgroundBrush().color() == DARK.canvas_background
+    assert plot.getAxis("left").textPen().color() == DARK.muted_text
+    assert plot.getPlotItem().titleLabel.opts["color"] == DARK.text.name()
+    assert mark.pen.color() == DARK.error_text and mark.pen.style() == Qt.PenStyle.DashLine
+    assert mark.label.color == DARK.error_text
+    assert data.opts["pen"].color() == style.POSITIVE
 
 
 def test_the_collector_is_paused_only_inside_the_block_and_left_as_it_was():

@@ -213,7 +213,7 @@ def test_saving_keeps_the_trained_weights_and_opening_restores_them(qtbot, tmp_p
     trained = ctl.latest.weights
     win.files.ask_save_path = lambda: str(tmp_path / "trained.laegna")
     assert win.files.save_as()
-    assert win.files.new()
+    assert win.files.open_preset("xor")  # another project: fresh weights (File ▸ New is a blank network)
     qtbot.waitUntil(lambda: ctl.latest is not None and ctl.latest.step == 0
                     and not np.array_equal(ctl.latest.weights["dense1.weight"], trained["dense1.weight"]),
                     timeout=WAIT)

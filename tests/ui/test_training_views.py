@@ -20,7 +20,7 @@ from laegna_gui.ui.training.views.curves_view import CurvesView
 from laegna_gui.ui.training.views.formula_view import FormulaView
 from laegna_gui.ui.training.views.gradients_view import GradientsView
 from laegna_gui.ui.training.views.heatmap import compact
-from laegna_gui.ui.training.views.plotting import lighten, rgb
+from laegna_gui.ui.colour_scale import lighten, rgb
 from laegna_gui.ui.training.views.step_view import HINT, StepView
 from laegna_gui.ui.training.views.weights_view import WeightsView
 
@@ -350,7 +350,7 @@ def test_the_gradient_warning_shows_only_when_there_is_one(shown, xor):
     assert view.warning.isHidden()
     view.show_snapshot(exploding)
     assert view.warning.isVisible() and view.warning.text() == exploding.probes.gradient_warning
-    assert "font-weight: bold" in view.warning.styleSheet() and style.ERROR.name() in view.warning.styleSheet()
+    assert view.warning.property("role") == "alert"  # the style sheet's bold warning strip
     view.show_snapshot(trainer.snapshot(with_probes=False))
     assert view.warning.isVisible()
     view.show_snapshot(xor.snapshot)

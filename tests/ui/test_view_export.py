@@ -129,7 +129,7 @@ def test_every_2d_view_exports_as_a_png_that_looks_like_it_and_an_svg_of_vector_
 def test_the_canvas_svg_holds_the_node_labels_as_text(trained, menu, tmp_path):
     svg = export_through_menu(menu, "network", tmp_path / "network.svg")
     _, _, texts = svg_tags(svg)
-    labels = [node.label for node in trained.document.graph.nodes.values()]
+    labels = [item.title for item in trained.canvas.graph_scene.nodes.values()]  # as the cards read
     assert labels and all(label in texts for label in labels), (labels, texts)
 
 
@@ -144,7 +144,7 @@ def test_the_canvas_exports_the_whole_network_even_when_zoomed_in(trained, menu,
     assert rgb.shape[1] == pytest.approx(2 * (whole.width() + 48), abs=2)
     assert rgb.shape[0] == pytest.approx(2 * (whole.height() + 48), abs=2)
     _, _, texts = svg_tags(export_through_menu(menu, "network", tmp_path / "whole.svg"))
-    assert all(n.label in texts for n in trained.document.graph.nodes.values())
+    assert all(item.title in texts for item in trained.canvas.graph_scene.nodes.values())
 
 
 def test_the_drawings_carry_the_views_numbers(trained, menu, tmp_path):

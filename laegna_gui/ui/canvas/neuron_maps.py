@@ -15,31 +15,20 @@ circles only answer the mouse.
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from laegna_gui.core.nodes import FEATURE_TITLES
-from laegna_gui.ui import style
+from laegna_gui.ui.canvas.geometry import HEATMAP_SIZE
 from laegna_gui.ui.canvas.node_item import NodeItem
 from laegna_gui.ui.canvas.weight_lines import discard
+from laegna_gui.ui.colour_scale import DATA_FRAME, diverging_lut, lut_index
 
-HEATMAP_SIZE = 14.0       # the 17 px neuron spacing leaves a visible gap between squares
 SCALE_PERCENTILE = 98.0
-LUT_SIZE = 256
 MIN_SCALE = 1e-6          # a node whose outputs are all zero shows neutral, not noise
-BORDER = QColor(123, 135, 148, 150)  # the heatmaps are data colours: one frame in every theme
 SQUARE = QRectF(-HEATMAP_SIZE / 2, -HEATMAP_SIZE / 2, HEATMAP_SIZE, HEATMAP_SIZE)
-
-
-@cache
-def diverging_lut() -> np.ndarray:
-    """(LUT_SIZE, 4) uint8 RGBA of style.diverging from -1 (first row) to +1 (last row)."""
-    colours = [style.diverging(t) for t in np.linspace(-1.0, 1.0, LUT_SIZE)]
-    return np.array([c.getRgb() for c in colours], dtype=np.uint8)
 
 
 def heatmap_scale(maps: np.ndarray) -> float:
@@ -47,12 +36,6 @@ def heatmap_scale(maps: np.ndarray) -> float:
     flat = np.abs(maps).ravel()
     rank = round(SCALE_PERCENTILE / 100 * (flat.size - 1))  # nearest rank: a partition, not a sort
     return max(float(np.partition(flat, rank)[rank]), MIN_SCALE)
-
-
-def lut_index(values: np.ndarray, scale: float) -> np.ndarray:
-    """Row of the LUT for each value on a symmetric scale ±`scale`."""
-    t = np.clip(np.nan_to_num(values / scale), -1.0, 1.0)  # NaN shows neutral
-    return np.rint((t + 1.0) * ((LUT_SIZE - 1) / 2)).astype(np.intp)
 
 
 class MapsPainter(QGraphicsItem):
@@ -112,15 +95,29 @@ class LiveNeuron(QGraphicsItem):
     def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self._hovered = True
         self.setToolTip(self.group.describe(self.unit))
+        self._announce((self.group.node.node_id, self.unit))
 
     def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self._hovered = False
+        self._announce(None)
+
+    def unhover(self) -> None:
+        """Going away under the mouse: no leave event will come, so say it here."""
+        if self._hovered:
+            self._hovered = False
+            self._announce(None)
+
+    def _announce(self, neuron: tuple[str, int] | None) -> None:
+        """The scene tells the view, which shows this neuron's map large elsewhere."""
+        hovered = getattr(self.scene(), "neuron_hovered", None)
+        if hovered is not None:
+            hovered.emit(neuron)
 
 
 class NeuronMaps:
     """The live neurons of one node: made once per column, repainted per snapshot."""
 
-    border = QPen(BORDER, 0)  # cosmetic: one device pixel at any zoom
+    border = QPen(DATA_FRAME, 0)  # cosmetic: one device pixel at any zoom
 
     def __init__(self, node: NodeItem) -> None:
         self.node = node
@@ -155,10 +152,11 @@ class NeuronMaps:
                 item.image = QImage(self._rgba[k].data, nx, ny, nx * 4, QImage.Format.Format_RGBA8888)
         drawn = maps[:self.count]
         # Qt's row 0 is the top of an image, the probe's row 0 the bottom of the plane.
-        np.take(diverging_lut(), lut_index(drawn[:, ::-1, :], heatmap_scale(drawn)), axis=0, out=self._rgba)
+        np.take(diverging_lut(alpha=True), lut_index(drawn[:, ::-1, :], heatmap_scale(drawn)), axis=0, out=self._rgba)
 
     def remove(self) -> None:
         for item in self.items:
+            item.unhover()
             discard(item)
         discard(self.painter)
         self.items.clear()

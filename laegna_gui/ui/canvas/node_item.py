@@ -134,15 +134,23 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(theme.well_fill)
         painter.drawRoundedRect(self.layout.well_rect, 5.0, 5.0)
 
+    @property
+    def title(self) -> str:
+        """The card's title. The Input card counts the values the network receives, which
+        the data decides as much as the checked features (1-D data ignores them)."""
+        if self.node.type == "input" and self.width is not None:
+            return f"{self.node.label} ({self.width})"
+        return self.node.label
+
     def _paint_text(self, painter: QPainter) -> None:
         title_rect = self.layout.title_rect
         theme = style.current()
         painter.setPen(theme.error_text if self.in_error else theme.text)
         font = canvas_font(*fonts.TITLE)
-        if QFontMetricsF(font).horizontalAdvance(self.node.label) > title_rect.width():
+        if QFontMetricsF(font).horizontalAdvance(self.title) > title_rect.width():
             font = canvas_font(*fonts.TITLE_LONG)
         painter.setFont(font)
-        title = QFontMetricsF(font).elidedText(self.node.label, Qt.TextElideMode.ElideRight, title_rect.width())
+        title = QFontMetricsF(font).elidedText(self.title, Qt.TextElideMode.ElideRight, title_rect.width())
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, title)
         if self.layout.subtitle_rect is not None and self.params_text:
             painter.setPen(theme.muted_text)

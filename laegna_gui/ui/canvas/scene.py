@@ -52,6 +52,7 @@ class GraphScene(QGraphicsScene):
 
     message_shown = Signal(str)
     weight_edit_requested = Signal(str, tuple, float)  # e.g. ("dense1.weight", (2, 0), 0.5)
+    neuron_hovered = Signal(object)  # (node id, unit) of a live neuron map under the mouse, or None
     bubble_ms = 3000
 
     def __init__(self, document: Document, parent=None) -> None:

@@ -23,6 +23,7 @@ from laegna_gui.ui.mime import read_node_mime
 
 if TYPE_CHECKING:
     from laegna_gui.engine.snapshot import Snapshot
+    from laegna_gui.ui.training.live_state import LiveState
 
 MIN_SCALE, MAX_SCALE = 0.2, 3.0
 FIT_MAX_SCALE = 1.25   # fitting a tiny network should not blow it up
@@ -38,6 +39,7 @@ class GraphView(QGraphicsView):
     node_selected = Signal(object)   # the single selected node id, or None
     message_shown = Signal(str)      # why an edit was refused
     weight_edit_requested = Signal(str, tuple, float)  # (parameter name, index, new value)
+    neuron_hovered = Signal(object)  # (node id, unit) when the mouse enters a neuron's live map, None when it leaves
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +65,7 @@ class GraphView(QGraphicsView):
         self._selected: str | None = None
         self.graph_scene.message_shown.connect(self.message_shown)
         self.graph_scene.weight_edit_requested.connect(self.weight_edit_requested)
+        self.graph_scene.neuron_hovered.connect(self.neuron_hovered)
         self.graph_scene.selectionChanged.connect(self._selection_changed)
 
     # --- zoom -----------------------------------------------------------------
@@ -114,12 +117,24 @@ class GraphView(QGraphicsView):
         return rect
 
     # --- a training snapshot -------------------------------------------------
+    _snapshot: Snapshot | None = None  # the one on show
+
+    def draw_parts(self, state: LiveState) -> list[Callable[[], None]]:
+        """As a live view: the state's snapshot over the network, or the plain network when
+        there is none (no step yet, not valid)."""
+        snapshot = state.snapshot
+        if snapshot is None:
+            return [self.clear_snapshot] if self._snapshot is not None or self.graph_scene.live.shown else []
+        return [] if snapshot is self._snapshot else [lambda: self.show_snapshot(snapshot)]
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Live weights on the wires and neuron heatmaps; cheap enough for 30 per second."""
+        self._snapshot = snapshot
         self.graph_scene.show_snapshot(snapshot)
 
     def clear_snapshot(self) -> None:
         """Remove the live overlay (call it when the network is edited)."""
+        self._snapshot = None
         self.graph_scene.clear_snapshot()
 
     # --- selection ------------------------------------------------------------

@@ -22,8 +22,8 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, Q
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem, QWidget
 
 from laegna_gui.core.nodes import FEATURE_TITLES
-from laegna_gui.ui import style
 from laegna_gui.ui.canvas.geometry import NODE_WIDTH
+from laegna_gui.ui.colour_scale import diverging
 
 if TYPE_CHECKING:
     from laegna_gui.ui.canvas.edge_item import EdgeItem
@@ -41,7 +41,7 @@ def weight_pens() -> tuple[QPen, ...]:
     pens = []
     for k in range(2 * PEN_LEVELS + 1):
         t = k / PEN_LEVELS - 1.0
-        pen = QPen(style.diverging(t), MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * abs(t))
+        pen = QPen(diverging(t), MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * abs(t))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pens.append(pen)
     return tuple(pens)

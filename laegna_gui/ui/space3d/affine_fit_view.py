@@ -22,12 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from laegna_gui.core import affine
+from laegna_gui.ui import style
 from laegna_gui.ui.space3d.gl import GLPanel
+from laegna_gui.ui.training.live_state import Kind, LiveState
 from laegna_gui.ui.space3d.transform_lab import fmt, format_matrix
 
 NOT_AFFINE = ("The affine fit view needs a single 3→3 dense layer on 3-D data — open the affine3d "
               "preset")
 MAX_POINTS = 600
+SOURCE_HEX = "#8a949e"  # the inputs x: grey, under the blue targets and orange predictions
 LINKS = 60
 TIPS = {
     "scene": "Grey: the inputs x. Blue: the targets. Orange: the layer's answer W·x + b right now; "
@@ -70,7 +73,9 @@ class AffineFitView(QWidget):
         self.message = QLabel(objectName="affineFitMessage")
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setStyleSheet("color: #6b7785; padding: 24px; font-size: 14px;")
+        self.message.setStyleSheet("font-size: 14px;")
+        style.set_role(self.message, "muted")
+        self.message.setContentsMargins(24, 24, 24, 24)
         self.pages.addWidget(self.message)
 
         content = QWidget()
@@ -84,9 +89,9 @@ class AffineFitView(QWidget):
         legend_row = QHBoxLayout()
         self.legend = QLabel(objectName="affineLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setText("<span style='color:#8a949e'>●</span> inputs x &nbsp; "
-                            "<span style='color:#0877bd'>●</span> targets &nbsp; "
-                            "<span style='color:#f59322'>●</span> W·x + b now")
+        self.legend.setText(f"<span style='color:{SOURCE_HEX}'>●</span> inputs x &nbsp; "
+                            f"<span style='color:{style.POSITIVE.name()}'>●</span> targets &nbsp; "
+                            f"<span style='color:{style.NEGATIVE.name()}'>●</span> W·x + b now")
         self.legend.setToolTip(TIPS["scene"])
         self.reset_button = QPushButton("Reset camera", objectName="affineResetCamera")
         self.reset_button.setToolTip(TIPS["reset"])
@@ -113,7 +118,7 @@ class AffineFitView(QWidget):
         self.difference_label.setWordWrap(True)
         side.addWidget(self.difference_label)
         self.step_label = QLabel("", objectName="affineStep")
-        self.step_label.setStyleSheet("color: #6b7785;")
+        style.set_role(self.step_label, "muted")
         side.addWidget(self.step_label)
         side.addStretch(1)
         row.addLayout(side)
@@ -161,6 +166,19 @@ class AffineFitView(QWidget):
             self._scene.set_problem(x, y, self._links)
         self.pages.setCurrentWidget(self._content)
 
+    _drawn: LiveState | None = None  # the live state on show
+
+    def draw_parts(self, state: LiveState) -> list:
+        """As a live view: the fit of the state's snapshot; no fit while the network is not valid."""
+        return [] if state.shows_as(self._drawn) else [lambda: self._draw(state)]
+
+    def _draw(self, state: LiveState) -> None:
+        self._drawn = state
+        if state.kind is Kind.INVALID and self.layer is not None:
+            self._show_message(state.invalid_text + ".")
+        elif state.snapshot is not None:
+            self.show_snapshot(state.snapshot)
+
     def show_snapshot(self, snapshot) -> None:
         """Move the orange cloud to W·x + b of this snapshot's weights."""
         if self.layer is None:
@@ -207,7 +225,7 @@ class _FitScene:
         self.grid = si.ground_grid(size=4.0, spacing=0.5)
         view.addItem(self.grid)
         self.links = si.Segments(si.PREDICTION_HEX, width=1.2, alpha=0.55)
-        self.source = si.PointCloud(color="#8a949e", size=5.0, alpha=0.55)
+        self.source = si.PointCloud(color=SOURCE_HEX, size=5.0, alpha=0.55)
         # big pale-blue targets under small orange predictions: a fitted point is orange inside blue
         self.target = si.PointCloud(color=si.TARGET_HEX, size=11.0, alpha=0.55)
         # on top (no depth test): at the same spot as its target it must still show

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from laegna_gui.ui import style
+
 NO_GL_MESSAGE = ("3-D views need OpenGL, which is not available here ({reason}). "
                  "Everything else in Laegna works; run Laegna on a desktop with OpenGL to see this view.")
 
@@ -67,7 +69,8 @@ class GLPanel(QWidget):
             message = QLabel(NO_GL_MESSAGE.format(reason=reason), objectName=f"{object_name}NoGL")
             message.setWordWrap(True)
             message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            message.setStyleSheet("color: #6b7785; padding: 24px;")
+            style.set_role(message, "muted")
+            message.setContentsMargins(24, 24, 24, 24)
             self._layout.addWidget(message)
 
     @property
@@ -82,7 +85,7 @@ class GLPanel(QWidget):
 
             self.view = gl.GLViewWidget()
             self.view.setObjectName(f"{self.objectName()}GL")
-            self.view.setBackgroundColor((247, 248, 250))
+            self.view.setBackgroundColor(style.LIGHT.canvas_background)  # light in both themes: see live_items
             self._layout.addWidget(self.view)
             if self.isVisible():  # at once, not on the next pass of the event loop: it can be grabbed now
                 self.view.show()

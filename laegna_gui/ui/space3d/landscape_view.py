@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
                                QWidget)
 
 from laegna_gui.ui import style
+from laegna_gui.ui.colour_scale import loss_colors
 from laegna_gui.ui.space3d import live_items as li
 from laegna_gui.ui.space3d.gl import GLPanel
+from laegna_gui.ui.training.live_state import Kind, LiveState
 
 if TYPE_CHECKING:  # pragma: no cover
     from laegna_gui.engine.landscape import Landscape
@@ -99,17 +101,6 @@ class HeightMap:
         return SURFACE_HEIGHT * self.unit(loss)
 
 
-def loss_colors(unit: np.ndarray) -> np.ndarray:
-    """(…, 4) float32 RGBA for heights 0..1: blue → light neutral → orange."""
-    t = np.clip(np.asarray(unit, dtype=np.float64), 0.0, 1.0)[..., None]
-    low, mid, high = (np.array(li.rgba(c)[:3]) for c in (style.POSITIVE, style.NEUTRAL, style.NEGATIVE))
-    first = low + (mid - low) * np.clip(2 * t, 0, 1)
-    rgb = np.where(t < 0.5, first, mid + (high - mid) * np.clip(2 * t - 1, 0, 1))
-    out = np.ones(t.shape[:-1] + (4,), dtype=np.float32)
-    out[..., :3] = rgb
-    return out
-
-
 def weight_text(name: str, index) -> str:
     index = (index,) if isinstance(index, (int, np.integer)) else tuple(index)
     return f"{name}[{', '.join(str(int(i)) for i in index)}]"
@@ -175,7 +166,8 @@ class LandscapeView(QWidget):
         self.progress.setTextVisible(True)
         self.note = QLabel(objectName="landscapeNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {style.MUTED_TEXT.name()}; padding: 0 2px;")
+        style.set_role(self.note, "muted")
+        self.note.setContentsMargins(2, 0, 2, 0)
 
         form = QFormLayout()
         form.setContentsMargins(4, 0, 4, 0)
@@ -203,7 +195,8 @@ class LandscapeView(QWidget):
 
         self.hint = QLabel(HINT, objectName="landscapeHint", alignment=Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(f"color: {style.MUTED_TEXT.name()}; padding: 24px;")
+        style.set_role(self.hint, "muted")
+        self.hint.setContentsMargins(24, 24, 24, 24)
         self.panel = GLPanel("landscapeScene")
         self.panel.setToolTip(TIPS["scene"])
         self.panel.setMinimumHeight(240)
@@ -361,6 +354,33 @@ class LandscapeView(QWidget):
             line.setData(pos=pos)
             dot.setData(pos=pos[-1:])
         self.joints_item.setData(pos=pos)
+
+    _live_path: np.ndarray | None = None  # the live state's path on show
+
+    def draw_parts(self, state: LiveState) -> list:
+        """As a live view: the state's landscape (gone when it no longer fits the network) and
+        the path training takes across it."""
+        parts = []
+        if state.landscape is not self.landscape:
+            land = state.landscape
+            parts.append(lambda: self.clear_landscape() if land is None else self.show_landscape(land))
+        if state.path is not self._live_path:
+            parts.append(lambda: (self.show_path(state.path), setattr(self, "_live_path", state.path)))
+        note = state.invalid_text + "." if state.kind is Kind.INVALID else ""
+        if note != self.note.text() and (note or self.note.text().startswith("No valid network")):
+            parts.append(lambda: self.note.setText(note))
+        return parts
+
+    def clear_landscape(self) -> None:
+        """No landscape any more: the network, its data or its loss changed."""
+        self.landscape = self.heights = None
+        self._surface_z, self._path_scene = np.zeros((0, 0)), np.zeros((0, 3))
+        self.progress.setValue(0)
+        self.note.setText("")
+        if self.surface is not None:
+            self._set_scene_visible(False)
+        if self.panel.has_gl:
+            self.pages.setCurrentWidget(self.hint)
 
     def height(self, loss) -> np.ndarray:
         """The surface's height transform (monotonic in the loss); zeros before a landscape."""

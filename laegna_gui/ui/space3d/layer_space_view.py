@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QPus
 from laegna_gui.ui import style
 from laegna_gui.ui.space3d import live_items as li
 from laegna_gui.ui.space3d.gl import GLPanel
+from laegna_gui.ui.training.live_state import Kind, LiveState
 
 if TYPE_CHECKING:  # pragma: no cover
     from laegna_gui.engine.layer_space import LayerStages
@@ -152,10 +153,10 @@ class LayerSpaceView(QWidget):
         self.slider.setAccessibleName("Layer stage: input, W·x, +b, activation")
         self.caption = QLabel(objectName="stageCaption")
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+        style.set_role(self.caption, "muted")
         self.note = QLabel(HINT, objectName="spaceNote", toolTip=TIPS["note"])
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {style.TEXT.name()}; padding: 0 2px;")
+        self.note.setContentsMargins(2, 0, 2, 0)
         self.panel = GLPanel("layerScene")
         self.panel.setToolTip(TIPS["scene"])
         self.panel.setMinimumHeight(220)
@@ -280,6 +281,24 @@ class LayerSpaceView(QWidget):
         if stages.node_id and self.layer_combo.findData(stages.node_id) >= 0 \
                 and self.current_layer() != stages.node_id:
             self.set_current_layer(stages.node_id)
+
+    _generation = -1  # of the live state whose stages are on show
+
+    def draw_parts(self, state: LiveState) -> list:
+        """As a live view: the chosen layer's stages as they arrive; none for another network."""
+        stages = state.stages
+        if state.kind is Kind.INVALID:
+            text = state.invalid_text + "."
+            return [] if self.stages is None and self.note.text() == text else [lambda: self._show_invalid(text)]
+        if stages is None:  # the stages of a new network (or a reset one) come with its first numbers
+            return [self.clear] if self.stages is not None and state.generation != self._generation else []
+        if stages is self.stages or stages.node_id != self.current_layer():
+            return []
+        return [lambda: (self.show_stages(stages), setattr(self, "_generation", state.generation))]
+
+    def _show_invalid(self, text: str) -> None:
+        self.clear()
+        self.note.setText(text)
 
     def clear(self) -> None:
         self.stages = None

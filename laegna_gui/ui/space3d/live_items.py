@@ -16,15 +16,12 @@ import numpy as np
 from PySide6.QtGui import QColor, QFont
 
 from laegna_gui.ui import style
+from laegna_gui.ui.colour_scale import diverging_rgba, rgba
 
-TEXT_RGBA = (0.12, 0.16, 0.2, 1.0)        # style.TEXT
+TEXT_RGBA = rgba(style.LIGHT.text)
 AXIS_RGBA = (0.42, 0.47, 0.52, 1.0)       # a calm slate: readable on the light background
 GRID_LINE_RGBA = (0.62, 0.65, 0.69, 0.9)  # the warped data grid: light grey, still visible
 FLOOR_RGBA = (200, 205, 212, 160)         # GLGridItem takes 0..255
-
-
-def rgba(color: QColor, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    return (color.redF(), color.greenF(), color.blueF(), alpha)
 
 
 def is_classes(labels: np.ndarray) -> bool:
@@ -52,11 +49,7 @@ def label_colors(labels: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     else:
         values = np.where(np.isfinite(labels), labels.astype(np.float64), 0.0)
         scale = float(np.max(np.abs(values))) if values.size else 0.0
-        t = np.clip(values / scale, -1.0, 1.0) if scale > 0 else np.zeros_like(values)
-        neutral = np.array(rgba(style.NEUTRAL)[:3])
-        end = np.where((t >= 0)[:, None], np.array(rgba(style.POSITIVE)[:3]), np.array(rgba(style.NEGATIVE)[:3]))
-        out[:, :3] = neutral + (end - neutral) * np.abs(t)[:, None]   # = style.diverging, vectorised
-        out[:, 3] = alpha
+        out[:] = diverging_rgba(values, scale, alpha)
     return out
 
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QFont
 
 from laegna_gui.core import affine
 from laegna_gui.ui import style
+from laegna_gui.ui.colour_scale import diverging_rgba, faded, rgba  # noqa: F401 (faded, rgba: the views use si.*)
 
 # --- colours (RGBA floats 0…1) ------------------------------------------------------------
 BASIS_HEX = ("#d62728", "#2ca02c", "#1f77b4")  # i red, j green, k blue
@@ -33,21 +34,10 @@ OBJECT_HEX = "#2d3a4a"  # the transformed object: dark slate, reads on the light
 GHOST_RGBA = (0.45, 0.50, 0.56, 0.45)  # the untransformed object: faint grey
 GRID_RGBA = (110, 120, 132, 70)  # 0…255 for GLGridItem
 SOURCE_RGBA = (0.55, 0.58, 0.62, 0.55)
-TARGET_HEX = "#0877bd"  # style.POSITIVE
-PREDICTION_HEX = "#f59322"  # style.NEGATIVE
+TARGET_HEX = style.POSITIVE.name()
+PREDICTION_HEX = style.NEGATIVE.name()
 
 MAX_DRAWN = 1e3  # coordinates are clipped to ±this: a perspective can send points far away
-
-
-def rgba(color: str | QColor, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    c = QColor(color)
-    return (c.redF(), c.greenF(), c.blueF(), float(alpha))
-
-
-def faded(color: str | QColor, amount: float, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    """The colour mixed `amount` (0…1) of the way towards white."""
-    r, g, b, _ = rgba(color)
-    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount, float(alpha))
 
 
 def _gl():
@@ -150,7 +140,7 @@ def point_colors(labels: np.ndarray | None, n: int, default: str = OBJECT_HEX,
         table = np.array([rgba(style.class_color(k), alpha) for k in range(10)], dtype=np.float32)
         return table[labels.astype(int) % len(table)]
     scale = float(np.max(np.abs(labels))) or 1.0
-    return np.array([rgba(style.diverging(v, scale), alpha) for v in labels], dtype=np.float32)
+    return diverging_rgba(labels.astype(np.float64), scale, alpha)
 
 
 def cone(base: np.ndarray, apex: np.ndarray, radius: float, sides: int = 14) -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from laegna_gui.ui import style
+from laegna_gui.ui.training.live_state import LiveState, Part
 
 
 class TrainingBanner(QFrame):
@@ -36,18 +37,23 @@ class TrainingBanner(QFrame):
         self.hide()
 
     def show_diverged(self, text: str) -> None:
-        self._show("diverged", f"⚠ {text}", "#fff4e5", style.NEGATIVE.name())
+        self._show("diverged", f"⚠ {text}")
         self.reset_button.show()
         self.lower_button.show()
 
+    def draw_parts(self, state: LiveState) -> list[Part]:
+        """As a live view: a divergence banner goes once its network is reset or replaced."""
+        if self.kind == "diverged" and state.diverged_at is None and not self.isHidden():
+            return [self.hide]
+        return []
+
     def show_error(self, text: str) -> None:
-        self._show("error", f"✗ {text}", "#fdecea", style.ERROR.name())
+        self._show("error", f"✗ {text}")
         self.reset_button.hide()
         self.lower_button.hide()
 
-    def _show(self, kind: str, text: str, background: str, border: str) -> None:
+    def _show(self, kind: str, text: str) -> None:
         self.kind = kind
         self.message.setText(text)
-        self.setStyleSheet(f"#trainingBanner {{ background: {background}; border: 1px solid {border};"
-                           f" border-radius: 4px; }} #bannerMessage {{ color: #1f2933; }}")
+        style.set_role(self, f"banner-{kind}")  # its colours: the style sheet's, for the theme
         self.show()

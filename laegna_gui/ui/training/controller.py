@@ -1,9 +1,15 @@
 """The GUI-thread side of training: starts the worker thread, sends it commands, keeps
 the latest snapshot and the history, and follows the document's edits.
 
-For the 3-D views it also keeps the loss landscape (`landscape`) and the path training
-takes across it (`path`: rows of α, β and the snapshot's training loss — the true loss
-at those weights, which lies off the surface when the weights leave the plane).
+Every live view is fed from here through one path: each change a view shows becomes a new
+`LiveState` (live_state.py), published to the one registry of live views (`views`,
+live_views.py) and announced as `state_changed`. Each network the worker is given (a new
+project, an edit, new data) and each reset starts a new `generation`; the worker says when
+it has started one (`generation_started`), and what it sent before that — numbers of the
+network that was replaced — is dropped rather than shown (live_run.py keeps that account).
+
+For the 3-D views it also keeps the loss landscape and the path training takes across it
+(`landscape`, `path`: see landscape_path.py) and the chosen layer's stages.
 
 Commands that stop or replace what the worker does (pause, reset, a new project, a
 landscape, shutting down) interrupt it first (`_interrupting`): a long iteration or
@@ -15,15 +21,20 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, SignalInstance
 
 from laegna_gui.core.history import History
-from laegna_gui.engine.landscape import Landscape, project_point
+from laegna_gui.engine.landscape import Landscape
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.document import Document
+from laegna_gui.ui.training.landscape_path import LandscapePath
+from laegna_gui.ui.training.live_run import LiveRun
+from laegna_gui.ui.training.live_state import LiveState
+from laegna_gui.ui.training.live_views import LiveViews
 from laegna_gui.ui.training.worker import TrainingWorker, WorkerThread
 
 
 class TrainingController(QObject):
     """Owns one TrainingWorker on one WorkerThread. All signals arrive in the GUI thread."""
 
+    state_changed = Signal(object)      # the new LiveState (after the views were given it)
     snapshot_changed = Signal(object)   # the latest Snapshot
     snapshot_cleared = Signal()         # the network changed; old numbers no longer apply
     running_changed = Signal(bool)
@@ -37,12 +48,12 @@ class TrainingController(QObject):
     path_changed = Signal(object)        # np.ndarray (m, 3): α, β, training loss per snapshot
 
     # commands to the worker (queued across threads)
-    _load = Signal(object, bool)
+    _load = Signal(object, bool, int)
     _play = Signal()
     _pause = Signal()
     _step = Signal()
     _step_epoch = Signal()
-    _reset = Signal()
+    _reset = Signal(int)
     _settings = Signal(object)
     _weight = Signal(str, object, float)
     _run_steps = Signal(int)
@@ -50,24 +61,22 @@ class TrainingController(QObject):
     _space_layer = Signal(object)
     _stop = Signal()
 
-    MAX_PATH_POINTS = 5000  # beyond this every other old point is dropped
-
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.history = History()
-        self.latest: Snapshot | None = None
+        self.run = LiveRun()
         self.running = False
-        self.landscape: Landscape | None = None
-        self.path = _frozen(np.zeros((0, 3)))
+        self._land = LandscapePath()
         self.space_layer: str | None = None
-        self._path_rows: list[tuple[float, float, float]] = []
-        self._path_step = -1
         self._landscape_wanted: int | None = None  # ticket of the request whose result counts
         self._landscape_loss: str | None = None
         self.thread = WorkerThread(self)
         self.worker = TrainingWorker()
         self.worker.moveToThread(self.thread)
+        # the one registry of live views: every view that shows training joins it
+        self.views = LiveViews(lambda: self.worker.frame_drawn(), self)  # a direct call: see worker.py
+        self.state = LiveState()
         self._connect_worker()
         self.thread.start()
         app = QCoreApplication.instance()
@@ -88,9 +97,10 @@ class TrainingController(QObject):
                              (self._space_layer, w.set_space_layer)):
             signal.connect(slot)
         self._stop.connect(w.stop, Qt.ConnectionType.BlockingQueuedConnection)
+        w.generation_started.connect(self._generation_started)
         w.snapshot_ready.connect(self._snapshot_arrived)
         w.running_changed.connect(self._running_arrived)
-        w.diverged.connect(self.diverged)
+        w.diverged.connect(self._diverged_arrived)
         w.failed.connect(self.failed)
         w.steps_finished.connect(self.steps_finished)
         w.landscape_progress.connect(self.landscape_progress)
@@ -128,10 +138,12 @@ class TrainingController(QObject):
             self._step_epoch.emit()
 
     def reset(self) -> None:
-        if self.can_train:
+        if self.can_train and self.run.sent == self.run.generation:
             self.history.clear()
             self._new_path()
-            self._interrupting(self._reset)
+            self.run.new_generation()  # `latest` stays until the reset network's numbers come, but is not shown
+            self._interrupting(self._reset, self.run.generation)
+            self._publish()
 
     def set_weight(self, name: str, index: tuple, value: float) -> None:
         self._weight.emit(name, tuple(index), float(value))
@@ -160,25 +172,26 @@ class TrainingController(QObject):
     def set_space_layer(self, node_id: str | None) -> None:
         """Have layer_stages_ready follow every snapshot for this dense layer (None: stop)."""
         self.space_layer = node_id or None
+        if self.run.stages is not None and node_id and self.run.stages.node_id != node_id:
+            self.run.stages = None  # another layer's: its own come next
         self._space_layer.emit(self.space_layer)
 
     def reload(self, keep_weights: bool) -> None:
-        """Send the current project to the worker (if the network is valid)."""
+        """Send the current project to the worker (if the network is valid): a new generation."""
         self.pause()
         if not keep_weights:
             self.history.clear()
+        self.run.new_generation()
+        self.run.latest = None
+        self.snapshot_cleared.emit()
         if self.can_train:
-            self._interrupting(self._load, self.document.project.copy(), keep_weights)
-        else:
-            self.latest = None
-            self.snapshot_cleared.emit()
+            self._interrupting(self._load, self.document.project.copy(), keep_weights, self.run.generation)
+        self._publish()
 
     def _network_edited(self) -> None:
         # stale numbers go, training pauses, and the worker rebuilds keeping the
         # weights of the layers that did not change
-        self.latest = None
         self.clear_landscape()
-        self.snapshot_cleared.emit()
         self.reload(keep_weights=True)
 
     def _project_replaced(self) -> None:
@@ -192,10 +205,29 @@ class TrainingController(QObject):
     def _training_changed(self) -> None:
         if self.document.project.training.loss != self._landscape_loss:
             self.clear_landscape()  # heights of another loss function
-        if self.can_train:
+        if not self.can_train:
+            self.pause()  # settings that do not fit: nothing trains until they do
+        elif self.run.sent != self.run.generation:
+            self.reload(keep_weights=True)  # the network changed while it could not be sent
+            return
+        else:
             self._settings.emit(self.document.project.training)
+        self._publish()  # invalid, or valid again
 
     # --- landscape and path ----------------------------------------------------
+    @property
+    def landscape(self) -> Landscape | None:
+        return self._land.landscape
+
+    @property
+    def path(self) -> np.ndarray:
+        return self._land.path
+
+    @property
+    def latest(self) -> Snapshot | None:
+        """The newest snapshot (after a reset: until the reset network's first one)."""
+        return self.run.latest
+
     def clear_landscape(self) -> None:
         """Forget the landscape and its path, and cancel one being computed."""
         computing = self._landscape_wanted is not None
@@ -204,13 +236,11 @@ class TrainingController(QObject):
             self._landscape_wanted = None
         if self.landscape is None and not computing:
             return
-        self.landscape = None
+        self._land.set_landscape(None)
         self._landscape_loss = None
-        self._path_rows = []
-        self._path_step = -1
-        self.path = _frozen(np.zeros((0, 3)))
         self.landscape_cleared.emit()
         self.path_changed.emit(self.path)
+        self._publish()
 
     def _landscape_arrived(self, ticket: int, landscape: Landscape | None) -> None:
         if ticket != self._landscape_wanted:
@@ -219,74 +249,78 @@ class TrainingController(QObject):
         if landscape is None:
             self.landscape_ready.emit(None)  # cancelled or failed; an earlier landscape stays
             return
-        self.landscape = landscape
-        self.landscape_ready.emit(landscape)
-        self._new_path()
+        self._land.set_landscape(landscape)
         if self.latest is not None:
-            self._extend_path(self.latest)
+            self._land.extend(self.latest)
+        self._publish()
+        self.landscape_ready.emit(landscape)
+        self.path_changed.emit(self.path)
 
     def _new_path(self) -> None:
-        if self.landscape is None:
-            return
-        self._path_rows = []
-        self._path_step = -1
-        self.path = _frozen(np.zeros((0, 3)))
-        self.path_changed.emit(self.path)
-
-    def _extend_path(self, snapshot: Snapshot) -> None:
-        if self.landscape is None:
-            return
-        if snapshot.step < self._path_step:
-            self._path_rows = []  # a reset: training starts again from new weights
-        try:
-            alpha, beta = project_point(self.landscape, snapshot.weights)
-        except ValueError:
-            return  # weights of another network: the landscape is about to be cleared
-        self._path_step = snapshot.step
-        self._path_rows.append((alpha, beta, snapshot.metrics.train_loss))
-        if len(self._path_rows) > self.MAX_PATH_POINTS:
-            half = len(self._path_rows) // 2
-            self._path_rows = self._path_rows[:half:2] + self._path_rows[half:]
-        self.path = _frozen(np.array(self._path_rows, dtype=np.float64).reshape(-1, 3))
-        self.path_changed.emit(self.path)
+        if self.landscape is not None:
+            self._land.restart()
+            self.path_changed.emit(self.path)
 
     def _layer_stages_arrived(self, stages) -> None:
-        if self.space_layer is not None and stages.node_id == self.space_layer:
+        if self.run.current and self.space_layer is not None and stages.node_id == self.space_layer:
+            self.run.stages = stages
+            self._publish()
             self.layer_stages_ready.emit(stages)
 
     # --- results -------------------------------------------------------------
+    def _generation_started(self, generation: int) -> None:
+        self.run.started = generation  # what the worker sends from now on is of this generation
+
     def _snapshot_arrived(self, snapshot: Snapshot) -> None:
-        self.latest = snapshot
+        if not self.run.current:
+            return  # the last numbers of a network that has been replaced
+        self.run.snapshot_arrived(snapshot)
         probes = snapshot.probes
         extras = {}
         if probes is not None:
             extras.update({f"grad:{k}": v for k, v in probes.layer_gradient_norms.items()})
             extras.update({f"dead:{k}": v for k, v in probes.dead_fraction.items()})
         self.history.append(snapshot.step, snapshot.metrics, extras)
+        moved = self._land.extend(snapshot)
+        self._publish()
         self.snapshot_changed.emit(snapshot)
-        self._extend_path(snapshot)
+        if moved:
+            self.path_changed.emit(self.path)
+
+    def _diverged_arrived(self, message: str) -> None:
+        if not self.run.current:
+            return  # a network that has been replaced (or reset) diverged
+        self.run.diverged(message)
+        self._publish()
+        self.diverged.emit(message)
 
     def _running_arrived(self, running: bool) -> None:
         self.running = running
         self.running_changed.emit(running)
+
+    # --- the live state ------------------------------------------------------
+    def _publish(self) -> None:
+        """Every live view follows the new state (see live_views.py)."""
+        self.state = self.run.state(self.document.error, history=self.history, graph=self.document.graph,
+                                    landscape=self.landscape, path=self.path)
+        self.views.publish(self.state)
+        self.state_changed.emit(self.state)
 
     def _interrupting(self, command: SignalInstance, *args) -> None:
         """Queue a command that stops or replaces the worker's current work, cancelling that
         work (and anything queued before) instead of waiting for it. Each such command
         acknowledges exactly one interrupt in the worker: always send them through here."""
         self.worker.interrupt()
+        if command is self._load or command is self._reset:
+            self.run.sent = self.run.generation
         command.emit(*args)
 
     def shutdown(self) -> None:
         """Stop the worker and its thread; nothing outlives the window. Whatever the worker
         is computing is cancelled between two operations, so this returns within moments."""
+        self.views.stop()
         if self.thread.isRunning():
             self.worker.cancel_landscape()  # its rows are not waited for either
             self._interrupting(self._stop)  # blocking: returns once the worker has stopped
             self.thread.quit()
             self.thread.wait()
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array.setflags(write=False)
-    return array

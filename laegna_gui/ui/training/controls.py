@@ -6,14 +6,16 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QLabel,
-    QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+    QSpinBox, QVBoxLayout, QWidget,
 )
 
 from laegna_gui.core.training_settings import OPTIMIZERS, REGULARIZATIONS, TrainingSettings
 from laegna_gui.core.validate import LOSSES
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.help import with_help
+from laegna_gui.ui.training.live_state import number_text, percent_text
+from laegna_gui.ui.theme_icons import set_icon
 
 TIPS = {
     "play": "Train continuously in the background (Space). The window stays responsive.",
@@ -64,13 +66,14 @@ class TrainingControls(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("trainingControls")
-        self.play_button = QPushButton("▶ Play", objectName="playButton", checkable=True)
+        self.play_button = QPushButton("Play", objectName="playButton", checkable=True)
         self.step_button = QPushButton("Step", objectName="stepButton")
         self.epoch_button = QPushButton("Step epoch", objectName="stepEpochButton")
         self.reset_button = QPushButton("Reset", objectName="resetButton")
-        for button, tip in ((self.play_button, "play"), (self.step_button, "step"),
-                            (self.epoch_button, "epoch"), (self.reset_button, "reset")):
+        for button, tip, icon in ((self.play_button, "play", "play"), (self.step_button, "step", "step"),
+                                  (self.epoch_button, "epoch", "step-epoch"), (self.reset_button, "reset", "reset")):
             button.setToolTip(TIPS[tip])
+            set_icon(button, icon)  # an icon, not a font glyph: "⏸" is an empty box in many fonts
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space stays the window's play key
         self.counters = {key: QLabel("—", objectName=f"{key}Counter") for key in
                          ("iteration", "epoch", "train_loss", "test_loss", "accuracy")}
@@ -94,28 +97,54 @@ class TrainingControls(QWidget):
         }
 
     def _build(self) -> None:
-        buttons = QGridLayout()
-        for i, button in enumerate((self.play_button, self.step_button, self.epoch_button, self.reset_button)):
-            buttons.addWidget(button, i // 2, i % 2)
-        counters = QGridLayout()
-        titles = {"iteration": "Iteration", "epoch": "Epoch", "train_loss": "Train loss",
-                  "test_loss": "Test loss", "accuracy": "Accuracy (test)"}
-        for i, (key, title) in enumerate(titles.items()):
-            counters.addWidget(QLabel(title), i // 2 * 2, i % 2)
+        """One row of buttons, one row of counters, then the settings in two columns of
+        label and field: how each step is taken on the left, what is minimised on the right."""
+        buttons = QHBoxLayout()
+        for button in (self.play_button, self.step_button, self.epoch_button, self.reset_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(6)
+        layout.addLayout(buttons)
+        layout.addLayout(self._counter_grid())
+        layout.addLayout(self._settings_grid())
+        layout.addStretch(1)
+
+    def _counter_grid(self) -> QGridLayout:
+        """How far training has come above how well it does; three wide columns, so a long
+        reading ("undefined (NaN)", "12,345 (kept)") fits without widening the controls."""
+        places = {"iteration": (0, 0, "Iteration"), "epoch": (0, 1, "Epoch"), "train_loss": (2, 0, "Train loss"),
+                  "test_loss": (2, 1, "Test loss"), "accuracy": (2, 2, "Accuracy (test)")}
+        grid = QGridLayout()
+        grid.setVerticalSpacing(0)
+        for key, (row, column, title) in places.items():
+            grid.addWidget(QLabel(title, objectName=f"{key}Title"), row, column)
             self.counters[key].setStyleSheet("font-size: 14px; font-weight: 600;")
-            counters.addWidget(self.counters[key], i // 2 * 2 + 1, i % 2)
-        form = QFormLayout()
-        labels = {"learning_rate": "Learning rate", "optimizer": "Optimizer", "momentum": "Momentum",
-                  "loss": "Loss", "batch_size": "Batch size", "regularization": "Regularization",
-                  "reg_rate": "Reg. rate", "clip": "", "clip_norm": "Clip norm"}
+            grid.addWidget(self.counters[key], row + 1, column)
+        grid.setRowMinimumHeight(2, 22)  # a little air between the two pairs of rows
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+        return grid
+
+    def _settings_grid(self) -> QGridLayout:
+        columns = ((("learning_rate", "Learning rate"), ("optimizer", "Optimizer"), ("momentum", "Momentum"),
+                    ("batch_size", "Batch size")),
+                   (("loss", "Loss"), ("regularization", "Regularization"), ("reg_rate", "Reg. rate"),
+                    ("clip_norm", None)))  # the clipping row's label is its on/off box
+        grid = QGridLayout()
+        grid.setVerticalSpacing(4)
+        grid.setHorizontalSpacing(6)
         for key, editor in self.editors.items():
             editor.setToolTip(TIPS[key])
-            form.addRow(labels[key], with_help(editor, HELP_TOPICS.get(key)))
-        layout = QVBoxLayout(self)
-        layout.addLayout(buttons)
-        layout.addLayout(counters)
-        layout.addLayout(form)
-        layout.addStretch(1)
+        for side, rows in enumerate(columns):
+            for row, (key, title) in enumerate(rows):
+                label = self.editors["clip"] if title is None else QLabel(title, buddy=self.editors[key])
+                grid.addWidget(label, row, 3 * side)
+                topic = HELP_TOPICS.get("clip" if title is None else key)
+                grid.addWidget(with_help(self.editors[key], topic), row, 3 * side + 1)
+            grid.setColumnStretch(3 * side + 1, 1)
+        grid.setColumnMinimumWidth(2, 8)  # a gap between the two columns
+        return grid
 
     def _connect(self) -> None:
         e = self.editors
@@ -171,22 +200,31 @@ class TrainingControls(QWidget):
     # --- state ---------------------------------------------------------------
     def show_running(self, running: bool) -> None:
         self.play_button.setChecked(running)
-        self.play_button.setText("⏸ Pause" if running else "▶ Play")
+        self.play_button.setText("Pause" if running else "Play")
+        set_icon(self.play_button, "pause" if running else "play")
 
-    def show_snapshot(self, snapshot: Snapshot | None) -> None:
+    def show_snapshot(self, snapshot: Snapshot | None, note: str = "", kept: bool = False) -> None:
+        """The counters of `snapshot`, or greyed dashes without one. `note` explains them in
+        every counter's tooltip (why there are none; where training diverged); `kept`: these
+        are the weights kept after a divergence."""
         c = self.counters
+        for label in c.values():
+            label.setEnabled(snapshot is not None)
         if snapshot is None:
             for label in c.values():
                 label.setText("—")
+                label.setToolTip(note)
             return
         m = snapshot.metrics
-        c["iteration"].setText(f"{snapshot.step:,}")
+        c["iteration"].setText(f"{snapshot.step:,}" + (" (kept)" if kept else ""))
         c["epoch"].setText(f"{snapshot.epoch:,}")
         about = "≈ " if m.sample else ""  # measured on a fixed sample while playing
-        c["train_loss"].setText(f"{about}{m.train_loss:.4f}")
-        c["test_loss"].setText(f"{about}{m.test_loss:.4f}")
-        c["accuracy"].setText("n/a (regression)" if m.test_accuracy is None else f"{about}{m.test_accuracy:.1%}")
+        c["train_loss"].setText(about + number_text(m.train_loss))
+        c["test_loss"].setText(about + number_text(m.test_loss))
+        c["accuracy"].setText("n/a (regression)" if m.test_accuracy is None else about + percent_text(m.test_accuracy))
         tip = (f"While training plays, measured on a fixed sample of {m.sample:,} points of each split "
                "(the data set is large); pause for the exact value over every point." if m.sample else "")
         for key in ("train_loss", "test_loss", "accuracy"):
-            c[key].setToolTip(tip)
+            c[key].setToolTip("\n".join(t for t in (note, tip) if t))
+        for key in ("iteration", "epoch"):
+            c[key].setToolTip(note)

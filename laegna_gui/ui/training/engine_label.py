@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from laegna_gui.engine.snapshot import Snapshot
+from laegna_gui.ui.training.live_state import LiveState, Part
 
 
 class EngineLabel(QLabel):
@@ -14,6 +15,14 @@ class EngineLabel(QLabel):
         super().__init__(objectName="engineLabel")
         self.setAccessibleName("Training engine")
         self.show_snapshot(None)
+
+    def draw_parts(self, state: LiveState) -> list[Part]:
+        """As a live view: the engine of the state's snapshot; it stays while a new one is awaited."""
+        snapshot = state.snapshot
+        if snapshot is None and state.valid:
+            return []
+        engine = snapshot.engine if snapshot is not None else ""
+        return [] if self.text() == (f"Engine: {engine}" if engine else "") else [lambda: self.show_snapshot(snapshot)]
 
     def show_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is None or not snapshot.engine:

@@ -109,6 +109,7 @@ def _freeze_start_up_objects() -> None:
 class TrainingWorker(QObject):
     """Lives on a WorkerThread. Every slot catches its errors and reports them."""
 
+    generation_started = Signal(int)  # what follows is of the network (or reset) load/reset was given
     snapshot_ready = Signal(object)  # Snapshot
     running_changed = Signal(bool)
     diverged = Signal(str)
@@ -145,11 +146,13 @@ class TrainingWorker(QObject):
         self._unshown = False  # a cancelled operation may have left a state the window has not seen
 
     # --- commands (slots, called through queued connections) -----------------
-    @Slot(object, bool)
-    def load(self, project: Project, keep_weights: bool) -> None:
-        """Build a trainer for `project`; with keep_weights, unchanged layers keep theirs."""
+    @Slot(object, bool, int)
+    def load(self, project: Project, keep_weights: bool, generation: int = 0) -> None:
+        """Build a trainer for `project`; with keep_weights, unchanged layers keep theirs.
+        `generation` is announced first: the window drops what was sent before it."""
         self.cancel.acknowledge()
         self._halt()
+        self.generation_started.emit(generation)
 
         def build() -> None:
             old = self.trainer
@@ -204,10 +207,11 @@ class TrainingWorker(QObject):
     def step_epoch(self) -> None:
         self._guarded(lambda: (self._pause(), self.trainer.run_epochs(1), self._emit_snapshot()))
 
-    @Slot()
-    def reset(self) -> None:
+    @Slot(int)
+    def reset(self, generation: int = 0) -> None:
         self.cancel.acknowledge()
         self._halt()
+        self.generation_started.emit(generation)
         self._guarded(lambda: (self.trainer.reset(), self._emit_settled()))
 
     @Slot(object)

@@ -13,18 +13,10 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QV
 from laegna_gui.core.datasets import Dataset
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui import style
+from laegna_gui.ui.colour_scale import BACKGROUND_LIGHTEN, diverging, diverging_lut, lighten, rgb
+from laegna_gui.ui.training.live_state import Kind, LiveState, Part, number_text
 from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range
-from laegna_gui.ui.training.views.plotting import (
-    BACKGROUND_LIGHTEN,
-    POINT_OUTLINE,
-    VIEW_HEIGHT,
-    VIEW_WIDTH,
-    diverging_lut,
-    lighten,
-    rgb,
-    style_plot,
-    symmetric_scale,
-)
+from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH, label_style, style_plot, symmetric_scale
 
 MAX_POINTS = 5000
 CLASS_RGB = np.array([rgb(style.class_color(k)) for k in range(10)])
@@ -59,7 +51,8 @@ def class_fill(probabilities: np.ndarray) -> np.ndarray:
 
 
 class BoundaryView(QWidget):
-    """`set_data(dataset)` when the data changes; `show_snapshot(snapshot)` as training runs."""
+    """`set_data(dataset)` when the data changes; as a live view (`draw_parts`) it follows
+    each snapshot (`show_snapshot`), and says so when there is no valid network."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +60,7 @@ class BoundaryView(QWidget):
         self.data: Dataset | None = None
         self.snapshot: Snapshot | None = None
         self._extent: tuple[float, ...] | None = None
+        self.invalid: str | None = None  # the text shown instead of the picture
         self._lut = diverging_lut(lightened=BACKGROUND_LIGHTEN)
         self._build()
         self.show_test.toggled.connect(self._show_test)
@@ -86,11 +80,15 @@ class BoundaryView(QWidget):
         self.test_points.setVisible(False)
         self.image.setZValue(-10)
         self.curve.setZValue(10)  # the fit runs over the dots it is fitting
+        # says so when a diverging network's answer runs off the plot (its range keeps to the data)
+        self.off_chart = pg.TextItem(color=style.ERROR, anchor=(0, 0))
+        self.off_chart.setParentItem(self.plot.getPlotItem().vb)  # fixed in the corner, whatever the range
+        self.off_chart.setPos(6, 4)
+        self.off_chart.setVisible(False)
         self.message = QLabel(NO_PLANE.format(n=3), objectName="boundaryMessage",
                               alignment=Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {style.MUTED_TEXT.name()}; "
-                                   f"background: {style.CANVAS_BACKGROUND.name()};")
+        style.set_role(self.message, "canvas-muted")
         self.pages = QStackedWidget(objectName="boundaryPages")
         self.pages.addWidget(self.plot)
         self.pages.addWidget(self.message)
@@ -110,9 +108,10 @@ class BoundaryView(QWidget):
     # --- data ----------------------------------------------------------------
     def set_data(self, data: Dataset | None) -> None:
         """New data: new dots. The old picture goes until the next snapshot draws the new one."""
-        self.data, self.snapshot, self._extent = data, None, None
+        self.data, self.snapshot, self._extent, self.invalid = data, None, None, None
         self.image.setVisible(False)
         self.curve.setVisible(False)
+        self.off_chart.setVisible(False)
         n_inputs = 0 if data is None else data.x_train.shape[1]
         self._set_mode("plane" if n_inputs == 2 else "curve" if n_inputs == 1 else "none")
         if data is None:
@@ -121,7 +120,7 @@ class BoundaryView(QWidget):
             return
         scale = symmetric_scale(np.asarray(data.y_train, dtype=float))
         pos, colors = self._points(data.x_train, data.y_train, scale)
-        outline = pg.mkPen(None) if data.x_train.shape[1] == 1 else pg.mkPen(POINT_OUTLINE, width=0.8)
+        outline = pg.mkPen(None) if data.x_train.shape[1] == 1 else pg.mkPen(style.DATA_INK, width=0.8)
         self.train_points.setData(pos=pos, brush=[pg.mkBrush(c) for c in colors], pen=outline)
         pos, colors = self._points(data.x_test, data.y_test, scale)
         self.test_points.setData(pos=pos, pen=[pg.mkPen(c, width=2) for c in colors], brush=pg.mkBrush(RING_FILL))
@@ -138,7 +137,7 @@ class BoundaryView(QWidget):
         if self.data.task == "classification":
             return x[:, :2], [style.class_color(int(k)) for k in y]
         first = np.asarray(y, dtype=float).reshape(len(x), -1)[:, 0]
-        return x[:, :2], [style.diverging(v, scale) for v in first]
+        return x[:, :2], [diverging(v, scale) for v in first]
 
     def _set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -150,8 +149,8 @@ class BoundaryView(QWidget):
         self.pages.setCurrentWidget(self.message if mode == "none" else self.plot)
         self.plot.setAspectLocked(mode == "plane")
         self.plot.setToolTip(TIPS["curve" if mode == "curve" else "plot"])
-        self.plot.setLabel("bottom", "x" if mode == "curve" else "x1", **{"font-size": "8pt"})
-        self.plot.setLabel("left", "y" if mode == "curve" else "x2", **{"font-size": "8pt"})
+        self.plot.setLabel("bottom", "x" if mode == "curve" else "x1", **label_style())
+        self.plot.setLabel("left", "y" if mode == "curve" else "x2", **label_style())
         self.discretize.setVisible(mode == "plane" and self._classifies)
         self.show_test.setVisible(mode != "none")
         if self.data is not None and mode == "none":
@@ -177,9 +176,37 @@ class BoundaryView(QWidget):
         return self.data is None or self.data.task == "classification"
 
     # --- snapshots -----------------------------------------------------------
+    def draw_parts(self, state: LiveState) -> list[Part]:
+        if state.kind is Kind.INVALID:
+            text = state.invalid_text + ". The picture comes back when the network is valid again."
+            return [] if self.invalid == text else [lambda: self.show_invalid(text)]
+        if state.snapshot is None:  # a new network's first numbers are on their way
+            return [self.clear_picture] if self.snapshot is not None or self.invalid else []
+        return [] if state.snapshot is self.snapshot else [lambda: self.show_snapshot(state.snapshot)]
+
+    def show_invalid(self, text: str) -> None:
+        """No picture, only `text` (why there is no network to draw)."""
+        self.clear_picture()
+        self.invalid = text
+        self.message.setText(text)
+        self.pages.setCurrentWidget(self.message)
+
+    def clear_picture(self) -> None:
+        """The data without the network's answer (none yet, or not valid)."""
+        self.snapshot = None
+        self.image.setVisible(False)
+        self.curve.setVisible(False)
+        self.off_chart.setVisible(False)
+        if self.invalid is not None:
+            self.invalid = None
+            self._set_mode(self.mode)
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.probes is None:
             return
+        if self.invalid is not None:
+            self.invalid = None
+            self._set_mode(self.mode)
         self.snapshot = snapshot
         probes = snapshot.probes
         mode = "plane" if probes.boundary is not None else "curve" if probes.curve_x is not None else "none"
@@ -192,9 +219,11 @@ class BoundaryView(QWidget):
             return
         probes = self.snapshot.probes
         if self.mode == "curve":
-            self.curve.setData(probes.curve_x, np.asarray(probes.curve_y).reshape(len(probes.curve_x), -1)[:, 0])
+            values = np.asarray(probes.curve_y).reshape(len(probes.curve_x), -1)[:, 0]
+            self.curve.setData(probes.curve_x, values)
             self.curve.setVisible(True)
             self._follow_curve()
+            self._note_off_chart(values)
             return
         self._draw_image(np.asarray(probes.boundary))
         x0, x1, y0, y1 = probes.extent
@@ -204,6 +233,17 @@ class BoundaryView(QWidget):
             self.plot.disableAutoRange()
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self.image.setVisible(True)
+
+    def _note_off_chart(self, values: np.ndarray) -> None:
+        """Say so when the fitted curve leaves the plot: the range keeps to the data, so the
+        absurd outputs of a diverging network would otherwise simply be missing."""
+        y0, y1 = self.plot.getPlotItem().vb.viewRange()[1]
+        finite = values[np.isfinite(values)]
+        off = finite.size < values.size or bool(((finite < y0) | (finite > y1)).any())
+        if off:
+            peak = float(np.abs(finite).max()) if finite.size else np.inf
+            self.off_chart.setText(f"The fitted curve runs off the chart (it reaches {number_text(peak, 2)})")
+        self.off_chart.setVisible(off)
 
     def _draw_image(self, boundary: np.ndarray) -> None:
         discrete = self.discretize.isChecked() and self._classifies

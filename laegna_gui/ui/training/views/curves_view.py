@@ -12,8 +12,12 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from laegna_gui.core.history import History
 from laegna_gui.ui import style
+from laegna_gui.ui.training.live_state import LiveState, Part
+from laegna_gui.ui.training.views.axis_room import align_left_axes, keep_title_whole
+from laegna_gui.ui.theme_restyle import theme_plot
 from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range, step_range
 from laegna_gui.ui.training.views.live_text import LiveText
+from laegna_gui.ui.training.views.run_marks import RunMarks
 from laegna_gui.ui.training.views.plotting import (
     VIEW_HEIGHT,
     VIEW_WIDTH,
@@ -41,13 +45,17 @@ def _curve(plot: pg.PlotWidget, color, name: str, dashed: bool = False) -> pg.Pl
 
 
 def _value(v: float, percent: bool) -> str:
+    if math.isinf(v):
+        return "overflow"  # a diverged loss
     if not math.isfinite(v):
         return "–"
     return f"{100 * v:.1f} %" if percent else f"{v:.3g}"
 
 
 class CurvesView(QWidget):
-    """`show_history(history)` redraws when the history changed; `clear()` empties the plots."""
+    """`show_history(history)` redraws when the history changed; `clear()` empties the plots.
+    As a live view (`draw_parts`) it also marks where the run diverged and greys the curves
+    while the network is not valid."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,16 +77,19 @@ class CurvesView(QWidget):
         self._build_axes()
         self.curves: dict[str, pg.PlotDataItem] = {}
         # one legend serves both plots: they draw train and test alike
-        self.loss_plot.addLegend(offset=(-6, 4), labelTextSize="8pt", labelTextColor=style.TEXT,
-                                 brush=pg.mkBrush(255, 255, 255, 200), verSpacing=-6)
+        self.loss_plot.addLegend(offset=(-6, 4), labelTextSize="8pt", verSpacing=-6)  # coloured by theme_plot
         for plot, kind in ((self.loss_plot, "loss"), (self.accuracy_plot, "accuracy")):
             self.curves[f"train_{kind}"] = _curve(plot, style.POSITIVE, "train")
             self.curves[f"test_{kind}"] = _curve(plot, style.NEGATIVE, "test", dashed=True)
         self.cursors = [pg.InfiniteLine(angle=90, pen=pg.mkPen(style.MUTED_TEXT, style=Qt.PenStyle.DotLine))
                         for _ in range(2)]
         for plot, line in zip((self.loss_plot, self.accuracy_plot), self.cursors):
+            line.setProperty("role", "muted")  # theme_plot recolours it
             plot.addItem(line, ignoreBounds=True)
             line.setVisible(False)
+        theme_plot(self.loss_plot)  # the legend, made after style_plot
+        self.marks = RunMarks([self.loss_plot, self.accuracy_plot])
+        self._invalid = ""  # why the network is not valid (shown instead of the values)
         self._build_layout()
 
     def _build_axes(self) -> None:
@@ -86,17 +97,18 @@ class CurvesView(QWidget):
         self.accuracy_plot.setYRange(0, 1.0, padding=0.04)
         self.accuracy_plot.getAxis("left").setTicks([[(0.0, "0 %"), (0.5, "50 %"), (1.0, "100 %")]])
         self.accuracy_plot.setMouseEnabled(x=True, y=False)
-        for plot in (self.loss_plot, self.accuracy_plot):
-            plot.getAxis("left").setWidth(46)  # the same width keeps the linked plots' steps aligned
         self.loss_plot.setLabel("left", "loss", **label_style())
         self.accuracy_plot.setLabel("left", "accuracy", **label_style())
         self.accuracy_plot.setLabel("bottom", "step", **label_style())
+        # the same width keeps the linked plots' steps aligned; room for "100 %" beside the title
+        align_left_axes(self.loss_plot, self.accuracy_plot)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            keep_title_whole(plot)
 
     def _build_layout(self) -> None:
         self.log_scale = QCheckBox("Log scale", objectName="logScale", toolTip=TIPS["log"])
         # a narrow dock wraps the line instead of growing; a new text does not lay the window out again
         self.readout = LiveText("curvesReadout", TIPS["readout"])
-        self.readout.setStyleSheet(f"color: {style.TEXT.name()};")
         self.readout.setContentsMargins(4, 0, 4, 0)
         options = QHBoxLayout()  # below the plots, like the boundary view's options
         options.setContentsMargins(4, 0, 4, 0)
@@ -111,6 +123,18 @@ class CurvesView(QWidget):
         layout.addLayout(options)
 
     # --- data ----------------------------------------------------------------
+    def draw_parts(self, state: LiveState) -> list[Part]:
+        parts = self.history_parts(state.history)
+        if self.marks.changed(state):
+            parts.append(lambda: self._show_marks(state))
+        return parts
+
+    def _show_marks(self, state: LiveState) -> None:
+        self.marks.show(state)
+        self._invalid = "" if state.valid else state.invalid_text
+        self._follow_data()
+        self._show_readout(len(self._columns.get("step", ())) - 1)
+
     def show_history(self, history: History) -> None:
         for part in self.history_parts(history):
             part()
@@ -149,7 +173,7 @@ class CurvesView(QWidget):
     def _follow_data(self, loss: bool = True, accuracy: bool = True) -> None:
         """Tell the plots where their data lie, so their ranges follow it (in steps) in this update."""
         columns, log = self._columns, self.log_scale.isChecked()
-        steps = step_range(columns["step"]) if columns else None
+        steps = self.marks.steps(step_range(columns["step"]) if columns else None)
         if loss:
             bounds = plot_range(columns["train_loss"], columns["test_loss"], log=log) if columns else None
             self.loss_plot.getPlotItem().vb.follow_data(steps, bounds, log=log)
@@ -177,8 +201,9 @@ class CurvesView(QWidget):
         self._accuracy_shown = visible
         self.accuracy_plot.setVisible(visible)
         # with both plots the step axis sits under the lower one only
-        self.loss_plot.showAxis("bottom", not visible)
         self.loss_plot.setLabel("bottom", "step" if not visible else None, **label_style())
+        self.loss_plot.showAxis("bottom", not visible)  # after: pyqtgraph's setLabel shows the axis
+        keep_title_whole(self.loss_plot)
 
     # --- the value under the cursor -----------------------------------------
     def _hovered(self, plot: pg.PlotWidget, pos: QPointF) -> None:
@@ -202,6 +227,9 @@ class CurvesView(QWidget):
         super().leaveEvent(event)
 
     def _show_readout(self, index: int, kind: str = "loss") -> None:
+        if self._invalid:
+            self.readout.setText(self._invalid)
+            return
         if index < 0:
             self.readout.setText("")
             return
@@ -209,4 +237,8 @@ class CurvesView(QWidget):
         train = _value(self._columns[f"train_{kind}"][index], percent)
         test = _value(self._columns[f"test_{kind}"][index], percent)
         label = "" if kind == "loss" else "accuracy: "
-        self.readout.setText(f"step {int(self._columns['step'][index])} · {label}train {train} · test {test}")
+        text = f"step {int(self._columns['step'][index])} · {label}train {train} · test {test}"
+        at = self.marks.diverged_at
+        if at is not None and index == len(self._columns["step"]) - 1:
+            text += f" · diverged at step {at:,}"
+        self.readout.setText(text)

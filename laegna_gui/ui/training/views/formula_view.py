@@ -14,6 +14,7 @@ from laegna_gui.core.formula import formula_lines, layer_numbers, number, subscr
 from laegna_gui.core.graph import Graph
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui import style
+from laegna_gui.ui.training.live_state import Kind, LiveState, Part
 from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH
 
 MAX_NUMBERS = 12
@@ -49,12 +50,12 @@ class FormulaView(QWidget):
         self.order: Sequence[str] | None = None
         self.text = QTextBrowser(objectName="formulaText", toolTip=TIP)
         self.text.setOpenLinks(False)
-        self.text.setStyleSheet(f"background: {style.CANVAS_BACKGROUND.name()}; color: {style.TEXT.name()};"
-                                "border: none;")
+        style.set_role(self.text, "canvas")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text)
         self._html = ""
+        self._drawn: LiveState | None = None  # the state on show
 
     def sizeHint(self) -> QSize:  # noqa: N802 — Qt override: made for a dock about 300 px tall
         return QSize(VIEW_WIDTH, VIEW_HEIGHT)
@@ -82,22 +83,33 @@ class FormulaView(QWidget):
             numbers.append(f"Too many numbers to list: {', '.join(big)}; the Weights tab shows them.")
         self._set_html(self._page(lines, numbers))
 
+    def draw_parts(self, state: LiveState) -> list[Part]:
+        """As a live view: the formula of the state's network with its numbers."""
+        return [] if state.shows_as(self._drawn) else [lambda: self._draw(state)]
+
+    def _draw(self, state: LiveState) -> None:
+        self._drawn = state
+        if state.kind is Kind.INVALID:
+            self.graph = state.graph
+            self._set_html(self._message(state.invalid_text + "."))
+        else:
+            self.show_snapshot(state.snapshot, state.graph)
+
     def plain_text(self) -> str:
         return self.text.toPlainText()
 
     # --- html ----------------------------------------------------------------
     def _page(self, formula: list[str], numbers: list[str]) -> str:
-        muted = style.MUTED_TEXT.name()
         size = 13 if max(len(line) for line in formula) <= SHORT_FORMULA else 11
         parts = [f"<p style='font-size:{size}pt; margin:4px 0 8px 0'>{html.escape(line)}</p>" for line in formula]
         for block in numbers:
             parts.append(f"<pre style='font-size:9pt; margin:0 0 6px 0; white-space:pre-wrap'>"
                          f"{html.escape(block)}</pre>")
-        parts.append(f"<p style='color:{muted}; font-size:8pt'>{html.escape(LEGEND.format(n=MAX_NUMBERS))}</p>")
+        parts.append(f"<p style='font-size:8pt'>{html.escape(LEGEND.format(n=MAX_NUMBERS))}</p>")
         return "".join(parts)
 
     def _message(self, text: str) -> str:
-        return f"<p style='color:{style.MUTED_TEXT.name()}'>{html.escape(text)}</p>"
+        return f"<p>{html.escape(text)}</p>"
 
     def _set_html(self, page: str) -> None:
         if page != self._html:  # rewriting resets the selection; only do it when the text changed

@@ -8,11 +8,13 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from laegna_gui.core.history import History
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui import style
+from laegna_gui.ui.training.live_state import LiveState, Part
+from laegna_gui.ui.training.views.axis_room import align_left_axes, keep_title_whole
 from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range, step_range
 from laegna_gui.ui.training.views.plotting import (
     VIEW_HEIGHT,
@@ -22,6 +24,7 @@ from laegna_gui.ui.training.views.plotting import (
     series_color,
     style_plot,
 )
+from laegna_gui.ui.training.views.run_marks import RunMarks
 
 GRAD, DEAD = "grad:", "dead:"
 TIPS = {
@@ -40,6 +43,9 @@ class SeriesPlot:
     def __init__(self, plot: pg.PlotWidget, prefix: str) -> None:
         self.plot, self.prefix = plot, prefix
         self.curves: dict[str, pg.PlotDataItem] = {}
+        self.steps_shown: Callable[[tuple | None], tuple | None] = lambda bounds: bounds  # widen the steps
+        self._shown: tuple = ({}, np.zeros(0), False)
+
     def read(self, history: History) -> dict[str, np.ndarray]:
         """This plot's series of `history`, by name."""
         return {name: history.column(name) for name in history.series_names(self.prefix)}
@@ -49,7 +55,14 @@ class SeriesPlot:
             self._rebuild(list(series))
         for curve, column in zip(self.curves.values(), series.values()):
             curve.setData(steps, column)
-        self.plot.getPlotItem().vb.follow_data(step_range(steps), plot_range(*series.values(), log=log), log=log)
+        self._shown = (series, steps, log)
+        self.follow()
+
+    def follow(self) -> None:
+        """The plot's range follows the data shown (again: after `steps_shown` changed)."""
+        series, steps, log = self._shown
+        steps_shown = self.steps_shown(step_range(steps))
+        self.plot.getPlotItem().vb.follow_data(steps_shown, plot_range(*series.values(), log=log), log=log)
 
     def _rebuild(self, names: list[str]) -> None:
         for curve in self.curves.values():
@@ -64,7 +77,9 @@ class SeriesPlot:
 
 
 class GradientsView(QWidget):
-    """`show_history(history)` draws the curves; `show_snapshot(snapshot)` the warning."""
+    """`show_history(history)` draws the curves; `show_snapshot(snapshot)` the warning. As a
+    live view (`draw_parts`) it also marks where the run diverged and greys the curves while
+    the network is not valid."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +90,10 @@ class GradientsView(QWidget):
         self._build_labels()
         self.gradients = SeriesPlot(self.grad_plot, GRAD)
         self.dead = SeriesPlot(self.dead_plot, DEAD)
+        self.marks = RunMarks([self.grad_plot, self.dead_plot])
+        self._invalid = ""  # why the network is not valid (said in the legend's place)
+        for series in (self.gradients, self.dead):
+            series.steps_shown = self.marks.steps
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -95,23 +114,39 @@ class GradientsView(QWidget):
         self.dead_plot.getAxis("left").setTicks([[(0.0, "0"), (1.0, "100%")]])
         self.dead_plot.setLabel("left", "dead", **label_style())
         self.dead_plot.setLabel("bottom", "step", **label_style())
+        # the same width keeps the linked plots' steps aligned; room for "0.001" beside the title
+        align_left_axes(self.grad_plot, self.dead_plot)
         for plot in (self.grad_plot, self.dead_plot):
-            plot.getAxis("left").setWidth(46)  # the same width keeps the linked plots' steps aligned
+            keep_title_whole(plot)
 
     def _build_labels(self) -> None:
         self.warning = QLabel(objectName="gradientWarning", toolTip=TIPS["warning"])
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(f"background: {style.ERROR.name()}; color: white; font-weight: bold;"
-                                   "padding: 4px; border-radius: 3px;")
+        style.set_role(self.warning, "alert")
         self.warning.hide()
         self.legend = QLabel(objectName="gradientLegend", toolTip=TIPS["gradients"])
         self.dead_summary = QLabel(objectName="deadSummary", toolTip=TIPS["dead"])
         for label in (self.legend, self.dead_summary):
-            label.setStyleSheet(f"color: {style.TEXT.name()}; padding: 0 4px;")
+            label.setContentsMargins(4, 0, 4, 0)
             label.setWordWrap(True)
 
     def sizeHint(self) -> QSize:  # noqa: N802 — Qt override: made for a dock about 300 px tall
         return QSize(VIEW_WIDTH, VIEW_HEIGHT)
+
+    def draw_parts(self, state: LiveState) -> list[Part]:
+        parts = self.history_parts(state.history)
+        warning = gradient_warning(state, self.warning.text())
+        if warning != self.warning.text():
+            parts.append(lambda: self._show_warning(warning))
+        if self.marks.changed(state):
+            parts.append(lambda: self._show_marks(state))
+        return parts
+
+    def _show_marks(self, state: LiveState) -> None:
+        self.marks.show(state)
+        self._invalid = "" if state.valid else state.invalid_text
+        _set_text(self.legend, self._legend_html(list(self.gradients.curves)))
+        self.gradients.follow()  # the steps shown take the divergence in
 
     def show_history(self, history: History) -> None:
         for part in self.history_parts(history):
@@ -141,6 +176,8 @@ class GradientsView(QWidget):
 
     def _legend_html(self, names: list[str]) -> str:
         """The layers' colours as a line of text, so no legend box sits on the curves."""
+        if self._invalid:
+            return self._invalid
         if not names:
             return "Gradient norm per layer (log scale) — train or step to see it."
         keys = [f"<span style='color:{series_color(i).name()}'>■</span> {name.removeprefix(GRAD)}"
@@ -152,8 +189,9 @@ class GradientsView(QWidget):
         if bool(names) != self._dead_shown:  # relabelling an axis lays its plot out again
             self._dead_shown = bool(names)
             self.dead_plot.setVisible(bool(names))
-            self.grad_plot.showAxis("bottom", not names)
             self.grad_plot.setLabel("bottom", None if names else "step", **label_style())
+            self.grad_plot.showAxis("bottom", not names)  # after: pyqtgraph's setLabel shows the axis
+            keep_title_whole(self.grad_plot)
         if not names:
             _set_text(self.dead_summary, "No ReLU layers, so no units can die.")
             return
@@ -167,11 +205,35 @@ class GradientsView(QWidget):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """The warning follows the latest probes (a snapshot without probes leaves it as it is)."""
-        if snapshot.probes is None:
-            return
-        text = snapshot.probes.gradient_warning
+        if snapshot.probes is not None:
+            self._show_warning(snapshot.probes.gradient_warning)
+
+    def _show_warning(self, text: str) -> None:
         _set_text(self.warning, text)
         self.warning.setVisible(bool(text))
+
+
+def gradient_warning(state: LiveState, shown: str) -> str:
+    """The warning for `state`: its snapshot's, none without a snapshot, and the one `shown`
+    when the snapshot was taken without probes."""
+    snapshot = state.snapshot
+    if snapshot is None:
+        return ""
+    return shown if snapshot.probes is None else snapshot.probes.gradient_warning
+
+
+class GradientsTabTitle:
+    """The Gradients tab's title: "Gradients ⚠" while there is a gradient warning."""
+
+    def __init__(self, tabs: QTabWidget, view: GradientsView) -> None:
+        self.tabs, self.view = tabs, view
+
+    def draw_parts(self, state: LiveState) -> list[Part]:
+        index = self.tabs.indexOf(self.view)
+        title = "Gradients ⚠" if gradient_warning(state, self.view.warning.text()) else "Gradients"
+        if self.tabs.tabText(index) == title:  # a new title lays the whole window out again
+            return []
+        return [lambda: self.tabs.setTabText(index, title)]
 
 
 def _set_text(label: QLabel, text: str) -> None:

@@ -10,9 +10,9 @@ from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from laegna_gui.ui import style
-from laegna_gui.ui.training.views.plotting import diverging_lut, symmetric_scale
+from laegna_gui.ui.colour_scale import DATA_FRAME, diverging_lut
+from laegna_gui.ui.training.views.plotting import symmetric_scale
 
-LUT = diverging_lut()
 NUMBER_FONT_PT = 7
 CELL_PADDING = 4  # pixels a number needs around it; a cell narrower than its text hides it
 MIN_CELL_HEIGHT = 13
@@ -42,8 +42,17 @@ def as_matrix(values: np.ndarray) -> np.ndarray:
     return values.reshape(-1, 1) if values.ndim == 1 else values
 
 
+def cell_name(row: int, col: int) -> str:
+    return f"row {row + 1}, column {col + 1}"
+
+
 class HeatmapImage(pg.ImageItem):
-    """An image whose tooltip names the cell under the cursor and its value."""
+    """An image whose tooltip names the cell under the cursor (`describe(row, col)`, 0-based)
+    and its value at full precision (the cells print it rounded)."""
+
+    def __init__(self, *args, describe=cell_name, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.describe = describe
 
     def hoverEvent(self, ev) -> None:  # noqa: N802 — pyqtgraph override
         super().hoverEvent(ev)
@@ -52,7 +61,13 @@ class HeatmapImage(pg.ImageItem):
         row, col = int(ev.pos().y()), int(ev.pos().x())
         rows, cols = self.image.shape[:2]
         if 0 <= row < rows and 0 <= col < cols:
-            self.setToolTip(f"row {row + 1}, column {col + 1}: {float(self.image[row, col]):.4g}")
+            self.setToolTip(f"{self.describe(row, col)}: {full_precision(self.image[row, col])}")
+
+
+def full_precision(value) -> str:
+    """Every digit the number has (the shortest text that reads back as exactly it)."""
+    value = np.asarray(value)[()]
+    return str(value) if isinstance(value, np.floating) else repr(float(value))
 
 
 class MatrixPlot:
@@ -75,7 +90,7 @@ class MatrixPlot:
         matrix = as_matrix(values)
         self.scale = scale or symmetric_scale(matrix)
         old_shape = None if self.image.image is None else self.image.image.shape
-        self.image.setImage(matrix, levels=(-self.scale, self.scale), lut=LUT)
+        self.image.setImage(matrix, levels=(-self.scale, self.scale), lut=diverging_lut())
         if matrix.shape != old_shape:
             self.view.setRange(xRange=(0, matrix.shape[1]), yRange=(0, matrix.shape[0]), padding=0)
             self._make_texts(matrix.shape)
@@ -135,10 +150,10 @@ class ScaleLegend(QWidget):
         ramp.setStyleSheet(
             "background: qlineargradient(x1:0, y1:0, x2:1, y2:0, "
             f"stop:0 {style.NEGATIVE.name()}, stop:0.5 {style.NEUTRAL.name()}, stop:1 {style.POSITIVE.name()});"
-            f"border: 1px solid {style.GRID.name()};")
+            f"border: 1px solid {style.css(DATA_FRAME)};")
         self.caption = QLabel()
         for label in (self.low, self.high, self.caption):
-            label.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+            style.set_role(label, "muted")
         self.caption.setWordWrap(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)

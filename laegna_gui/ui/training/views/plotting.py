@@ -1,4 +1,4 @@
-"""Colour tables and plot styling shared by the training views."""
+"""Plot styling shared by the training views (the colour scales are in ui/colour_scale.py)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,10 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
 from laegna_gui.ui import style
+from laegna_gui.ui.theme_restyle import theme_plot
 from laegna_gui.ui.training.views.growing_plot import QuietAxis, follow_plot
 
-LUT_SIZE = 256
 VIEW_WIDTH, VIEW_HEIGHT = 420, 280  # the size each view is designed for (a bottom dock)
-BACKGROUND_LIGHTEN = 0.5  # the boundary image is paler than the points drawn on it
-POINT_OUTLINE = QColor("#1f2933")
-
-
-def rgb(color: QColor) -> np.ndarray:
-    return np.array([color.red(), color.green(), color.blue()], dtype=float)
-
-
-def lighten(colors: np.ndarray, amount: float = BACKGROUND_LIGHTEN) -> np.ndarray:
-    """Mix RGB values (0…255, any leading shape) towards white."""
-    return colors + (255.0 - colors) * amount
-
-
-def diverging_lut(lightened: float = 0.0) -> np.ndarray:
-    """(256, 3) uint8: orange for the lowest level, neutral in the middle, blue for the highest."""
-    table = np.array([rgb(style.diverging(t)) for t in np.linspace(-1.0, 1.0, LUT_SIZE)])
-    return np.rint(lighten(table, lightened)).astype(np.ubyte)
 
 
 def symmetric_scale(*arrays: np.ndarray) -> float:
@@ -41,19 +24,17 @@ def style_plot(plot: pg.PlotWidget, object_name: str, tooltip: str, zoomable: bo
     pyqtgraph's small "A" button, which returns to following the data after a zoom."""
     plot.setObjectName(object_name)
     plot.setToolTip(tooltip)
-    plot.setBackground(style.CANVAS_BACKGROUND)
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=zoomable, y=zoomable)
     if not zoomable:
         plot.hideButtons()
-    for side in ("left", "bottom"):
-        axis = plot.getAxis(side)
-        axis.setPen(style.MUTED_TEXT)
-        axis.setTextPen(style.MUTED_TEXT)
+    theme_plot(plot)
     return plot
 
 
 def label_style() -> dict[str, str]:
+    """An axis label's style: `setLabel(..., **label_style())` (pyqtgraph drops the colour of
+    a label set with any other style)."""
     return {"color": style.MUTED_TEXT.name(), "font-size": "8pt"}
 
 

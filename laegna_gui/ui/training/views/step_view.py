@@ -1,4 +1,8 @@
-"""One optimizer iteration taken apart for one layer: W before, the gradient, the update, W after."""
+"""One optimizer iteration taken apart for one layer: W before, the gradient, the update, W after,
+each with the bias column beside it.
+
+As a live view it shows the last Step of the current network, says so when training has run
+on since, and says when there is none (no step yet in this network, no valid network)."""
 
 from __future__ import annotations
 
@@ -9,13 +13,20 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QV
 
 from laegna_gui.engine.snapshot import Snapshot, StepReport
 from laegna_gui.ui import style
-from laegna_gui.ui.training.views.heatmap import MatrixPlot, TitleLabel
+from laegna_gui.ui.theme_restyle import theme_plot
+from laegna_gui.ui.training.live_state import Kind, LiveState, Part
+from laegna_gui.ui.training.views.heatmap import TitleLabel
+from laegna_gui.ui.training.views.step_matrix import StepMatrix
 from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH
 
 WIDE = 380  # narrower than this, the four panels go in two rows of two
 HINT = "Press Step to run one iteration and see exactly what it changed"
+NO_STEP = "No step taken in this network yet. " + HINT + "."
+MOVED_ON = "after step {step:,} — training has run on since"
+MOVED_ON_TIP = "These panels show step {step:,}; training has run on since. Press Step to take the latest one apart."
 PANELS = (  # title, which part of the report, tooltip
-    ("W before", "weights_before", "The layer's weights before the step (rows = neurons, columns = inputs)."),
+    ("W before", "weights_before", "The layer's weights before the step (rows = neurons, columns = inputs), "
+                                   "and its biases b in the column on the right."),
     ("∂L/∂W", "gradients", "The gradient: how fast the loss on this batch rises as each weight grows; "
                            "it points uphill."),
     ("update applied", "updates", "What the optimizer added to each weight: a small step downhill — "
@@ -25,8 +36,8 @@ PANELS = (  # title, which part of the report, tooltip
 TIPS = {
     "layer": "Which dense layer to take apart; selecting a dense layer on the canvas picks it too.",
     "loss": "The loss on the mini-batch this step trained on, measured before and after the update.",
-    "plots": "Each panel has its own colour scale (± the number under its title): orange negative, "
-             "blue positive. Hover a cell for its exact value.",
+    "plots": "Each panel shows W and, on its right, the bias column b, on its own colour scale (± the "
+             "number under its title): orange negative, blue positive. Hover a cell for its exact value.",
 }
 
 
@@ -46,8 +57,9 @@ def loss_line(report: StepReport) -> str:
 
 
 class StepView(QWidget):
-    """`show_snapshot(snapshot)` keeps the latest step report; `set_layer(node_id | None)` picks
-    the layer (None: the first dense layer)."""
+    """`show_snapshot(snapshot)` shows a snapshot's step report; `draw_parts(state)` the state's
+    (the current network's last one); `set_layer(node_id | None)` picks the layer (None: the
+    first dense layer)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +67,7 @@ class StepView(QWidget):
         self.report: StepReport | None = None
         self.layer: str | None = None
         self._wanted: str | None = None
+        self._drawn: tuple | None = None  # (generation, report, moved on, hint) of the state on show
         self._build()
         self.layer_combo.activated.connect(lambda _i: self.set_layer(self.layer_combo.currentData()))
 
@@ -64,13 +77,13 @@ class StepView(QWidget):
     def _build(self) -> None:
         self.hint = QLabel(HINT, objectName="stepHint", alignment=Qt.AlignmentFlag.AlignCenter)
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+        style.set_role(self.hint, "muted")
         self.layer_combo = QComboBox(objectName="stepLayer", toolTip=TIPS["layer"])
         self.loss = QLabel(objectName="stepLoss", toolTip=TIPS["loss"])
         self.loss.setWordWrap(True)
-        self.loss.setStyleSheet(f"color: {style.TEXT.name()}; padding: 0 4px;")
+        self.loss.setContentsMargins(4, 0, 4, 0)
         self.step_label = QLabel(objectName="stepNumber")
-        self.step_label.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+        style.set_role(self.step_label, "muted")
         self._build_canvas()
         self.pages = QStackedWidget(objectName="stepPages")
         self.pages.addWidget(self.hint)
@@ -83,15 +96,15 @@ class StepView(QWidget):
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setObjectName("stepPlots")
         self.canvas.setToolTip(TIPS["plots"])
-        self.canvas.setBackground(style.CANVAS_BACKGROUND)
+        theme_plot(self.canvas)
         self.canvas.ci.setContentsMargins(2, 2, 2, 2)
         self.titles: list[pg.LabelItem] = []
-        self.plots: list[MatrixPlot] = []
+        self.plots: list[StepMatrix] = []
         for title, _, tip in PANELS:
             label = TitleLabel(title, size="8pt", color=style.TEXT.name())
             label.setToolTip(tip)
             self.titles.append(label)
-            self.plots.append(MatrixPlot())
+            self.plots.append(StepMatrix())
         self.columns = 0
         self._arrange(4)
 
@@ -113,6 +126,29 @@ class StepView(QWidget):
         return content
 
     # --- public --------------------------------------------------------------
+    def draw_parts(self, state: LiveState) -> list[Part]:
+        report = state.report if state.valid else None
+        moved_on = report is not None and state.snapshot is not None and state.snapshot.step > report.step
+        hint = state.invalid_text + "." if state.kind is Kind.INVALID else NO_STEP
+        drawn = (state.generation, report, moved_on, hint)
+        if self._drawn is not None and self._drawn[0] == drawn[0] and self._drawn[1] is report \
+                and self._drawn[2:] == drawn[2:]:
+            return []
+        return [lambda: self._show_state(drawn)]
+
+    def _show_state(self, drawn: tuple) -> None:
+        self._drawn = drawn
+        _, report, moved_on, hint = drawn
+        if report is None:
+            self.clear(hint)
+            return
+        if report is not self.report:
+            self.report = report
+            self._fill_layers()
+            self._draw()
+        self.step_label.setText(MOVED_ON.format(step=report.step) if moved_on else f"after step {report.step:,}")
+        self.step_label.setToolTip(MOVED_ON_TIP.format(step=report.step) if moved_on else "")
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Snapshots without a step report (free running) leave the last report on show."""
         if snapshot.report is None:
@@ -131,8 +167,10 @@ class StepView(QWidget):
             self._fill_layers()
             self._draw()
 
-    def clear(self) -> None:
+    def clear(self, hint: str = HINT) -> None:
+        """No step to show: `hint` says why."""
         self.report = None
+        self.hint.setText(hint)
         self.pages.setCurrentWidget(self.hint)
 
     # --- layout --------------------------------------------------------------
@@ -153,6 +191,8 @@ class StepView(QWidget):
             row, col = 2 * (i // columns), i % columns
             grid.addItem(label, row=row, col=col)
             grid.addItem(plot.view, row=row + 1, col=col)
+            # a small matrix keeps small cells, under the middle of its title
+            grid.layout.setAlignment(plot.view, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             grid.layout.setColumnStretchFactor(col, 1)
         self.columns = columns
 
@@ -171,13 +211,17 @@ class StepView(QWidget):
             self.pages.setCurrentWidget(self.hint)
             return
         self.pages.setCurrentIndex(1)
-        name = f"{self.layer}.weight"
-        before = self.report.weights_before[name]
         for plot, label, (title, part, _) in zip(self.plots, self.titles, PANELS):
-            matrix = getattr(self.report, part).get(name)
-            matrix = np.zeros_like(before) if matrix is None else matrix
-            plot.set_matrix(matrix)
-            label.setText(f"{title}<br><span style='color:{style.MUTED_TEXT.name()}; font-size:7pt'>"
+            plot.set_matrix(*self._panel(getattr(self.report, part)))
+            label.setText(f"{title}<br><span style='font-size:7pt'>"
                           f"±{plot.scale:.2g}</span>")
         self.loss.setText(loss_line(self.report))
-        self.step_label.setText(f"after step {self.report.step}")
+        self.step_label.setText(f"after step {self.report.step:,}")
+
+    def _panel(self, part: dict[str, np.ndarray]) -> tuple[np.ndarray, None, np.ndarray | None]:
+        """The layer's W and b in one part of the report (zeros where the part has none)."""
+        weight, bias = f"{self.layer}.weight", f"{self.layer}.bias"
+        before = self.report.weights_before
+        w = part.get(weight, np.zeros_like(before[weight]))
+        b = part.get(bias, np.zeros_like(before[bias])) if bias in before else None
+        return w, None, b

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui import style
+from laegna_gui.ui.training.live_state import Kind, LiveState, Part
+from laegna_gui.ui.theme_restyle import theme_plot
 from laegna_gui.ui.training.views.heatmap import MatrixPlot, ScaleLegend, TitleLabel
 from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH, symmetric_scale
 
@@ -57,7 +59,8 @@ def layers_per_row(width: int) -> int:
 
 
 class WeightsView(QWidget):
-    """`show_snapshot(snapshot)` shows the weights it carries."""
+    """`show_snapshot(snapshot)` shows the weights it carries; as a live view (`draw_parts`)
+    it says why there are none (no step yet, no valid network)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,13 +68,14 @@ class WeightsView(QWidget):
         self.layers: dict[str, LayerPlots] = {}
         self._shapes: tuple | None = None
         self._per_row = 0
+        self.snapshot: Snapshot | None = None
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setObjectName("weightsPlots")
         self.canvas.setToolTip(TIPS["plots"])
-        self.canvas.setBackground(style.CANVAS_BACKGROUND)
+        theme_plot(self.canvas)
         self.canvas.ci.setContentsMargins(4, 4, 4, 4)
         self.hint = QLabel(TIPS["hint"], objectName="weightsHint", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.hint.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+        style.set_role(self.hint, "muted")
         self.hint.setWordWrap(True)
         self.pages = QStackedWidget(objectName="weightsPages")
         self.pages.addWidget(self.hint)
@@ -87,8 +91,28 @@ class WeightsView(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 — Qt override: made for a dock about 300 px tall
         return QSize(VIEW_WIDTH, VIEW_HEIGHT)
 
+    def draw_parts(self, state: LiveState) -> list[Part]:
+        if state.snapshot is None:
+            text = state.invalid_text if state.kind is Kind.INVALID else TIPS["hint"]
+            showing = self.pages.currentWidget() is self.hint and self.hint.text() == text
+            return [] if showing else [lambda: self.show_hint(text)]
+        return [] if state.snapshot is self.snapshot else [lambda: self.show_snapshot(state.snapshot)]
+
+    def show_hint(self, text: str) -> None:
+        """No weights: `text` says why."""
+        self.snapshot = None
+        self.hint.setText(text)
+        self.pages.setCurrentWidget(self.hint)
+        self.scale.hide()
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        if self.hint.text() != TIPS["hint"]:
+            self.hint.setText(TIPS["hint"])
         layers = dense_layers(snapshot.weights)
+        if self.pages.currentWidget() is self.hint and layers:  # back from a hint: the heatmaps again
+            self.pages.setCurrentWidget(self.canvas)
+            self.scale.show()
         shapes = tuple((node, w.shape, None if b is None else b.shape) for node, w, b in layers)
         if shapes != self._shapes:
             self._shapes = shapes
