@@ -11,9 +11,10 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
-    QApplication, QComboBox, QMessageBox, QScrollArea, QSpinBox, QVBoxLayout, QWidget,
+    QApplication, QComboBox, QScrollArea, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from window_helpers import open_window
 from laegna_gui.core.presets import load_preset, preset_names
 from laegna_gui.ui import document as document_module
 from laegna_gui.ui.commands import MoveNodesCommand, SetParamsCommand
@@ -29,14 +30,7 @@ THREE_COLUMNS = "a,b,c,label\n" + "".join(f"{i % 5},{i % 7 / 3:.2f},{(i * 3) % 1
 
 
 def make_window(qtbot, preset: str = "xor"):
-    from laegna_gui.ui.main_window import MainWindow
-
-    win = MainWindow(load_preset(preset), remember_layout=False, autosave=False)
-    win.files.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return open_window(qtbot, preset)
 
 
 def card(win, node_id: str):

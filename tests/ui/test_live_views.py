@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
+from window_helpers import open_window
 from laegna_gui.core.presets import load_preset
 from laegna_gui.ui.canvas.view import GraphView
 from laegna_gui.ui.space3d.affine_fit_view import AffineFitView
@@ -36,13 +37,7 @@ LIVE_VIEW_CLASSES = (TrainingControls, TrainingBanner, BoundaryView, GraphView, 
 
 
 def make_window(qtbot, preset: str = "xor"):
-    from laegna_gui.ui.main_window import MainWindow
-
-    win = MainWindow(load_preset(preset), remember_layout=False, autosave=False)
-    win.files.ask_save_changes = lambda: QMessageBox.StandardButton.Discard
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, preset)
     ctl = win.training.controller
     qtbot.waitUntil(lambda: ctl.latest is not None, timeout=WAIT)
     return win, ctl
