@@ -164,7 +164,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     check_steps(args.steps)
     check_output("--out", args.out)
     _check_image_name(args.out)
-    from laegna_gui.ui.screenshot import take_screenshot
+    from laegna_gui.ui.export.screenshot import take_screenshot
 
     try:
         out, state = take_screenshot(args.target, args.out, args.size, args.steps, args.view, args.theme)

@@ -113,7 +113,7 @@ def no_work(monkeypatch):
 
     monkeypatch.setattr(Trainer, "run", work)
     monkeypatch.setattr(Trainer, "warm_up", work)
-    monkeypatch.setattr("laegna_gui.ui.screenshot.take_screenshot", work)
+    monkeypatch.setattr("laegna_gui.ui.export.screenshot.take_screenshot", work)
     monkeypatch.setattr("laegna_gui.bench.run_all", work)
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from laegna_gui.cli import main
 from laegna_gui.core.presets import load_preset
-from laegna_gui.ui.screenshot import FLAT_VIEWS
+from laegna_gui.ui.export.screenshot import FLAT_VIEWS
 from laegna_gui.ui.view_names import VIEWS
 
 VIEWS_3D = ("transform-lab", "layer-space", "landscape", "affine-fit")
@@ -103,7 +103,7 @@ def test_the_screenshot_grab_holds_the_3d_scene(qtbot):
     """What the command saves (`grab_with_gl`) shows the scene where the GL view is: far
     more than its plain background (the lab's cube, its axes and their labels)."""
     from laegna_gui.ui.main_window import MainWindow
-    from laegna_gui.ui.screenshot import grab_with_gl
+    from laegna_gui.ui.export.screenshot import grab_with_gl
     from laegna_gui.ui.space3d.gl import GLPanel
 
     window = MainWindow(load_preset("xor"), remember_layout=False)

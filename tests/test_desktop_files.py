@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import laegna_gui
-from laegna_gui.ui.app_icon import DESKTOP_ID, ICON_SIZES
+from laegna_gui.ui.look.app_icon import DESKTOP_ID, ICON_SIZES
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"

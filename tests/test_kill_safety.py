@@ -71,7 +71,7 @@ EDITOR = textwrap.dedent("""
     import sys
     from PySide6.QtCore import QTimer
     from laegna_gui.ui import app as app_module
-    from laegna_gui.ui.commands import AddNodeCommand
+    from laegna_gui.ui.document.commands import AddNodeCommand
     from laegna_gui.ui.main_window import MainWindow
 
     shown = []  # the window, once run_app has shown it

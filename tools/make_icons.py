@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
-from laegna_gui.ui.app_icon import ICON_SIZES  # noqa: E402 - the sizes the app loads
+from laegna_gui.ui.look.app_icon import ICON_SIZES  # noqa: E402 - the sizes the app loads
 
 ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 SOURCE = ICONS / "laegna.svg"

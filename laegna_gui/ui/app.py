@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QApplication
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.presets import DEFAULT_PRESET, load_preset, open_target
 from laegna_gui.core.project import Project
-from laegna_gui.ui.app_icon import DESKTOP_ID, app_icon
-from laegna_gui.ui.paths import data_dir
-from laegna_gui.ui.recovery_files import find_recoveries
-from laegna_gui.ui.recovery_offer import offer_recoveries
-from laegna_gui.ui.wheel_guard import install_wheel_guard
+from laegna_gui.ui.look.app_icon import DESKTOP_ID, app_icon
+from laegna_gui.ui.document.paths import data_dir
+from laegna_gui.ui.document.recovery_files import find_recoveries
+from laegna_gui.ui.document.recovery_offer import offer_recoveries
+from laegna_gui.ui.look.wheel_guard import install_wheel_guard
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

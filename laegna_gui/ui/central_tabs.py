@@ -15,7 +15,7 @@ from laegna_gui.core.datasets import Dataset, hidden_affine, make_dataset
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.weights import expected_shapes
 from laegna_gui.ui.canvas.view import GraphView
-from laegna_gui.ui.document import Document
+from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.space3d.affine_fit_view import AffineFitView
 from laegna_gui.ui.space3d.landscape_view import LandscapeView
 from laegna_gui.ui.space3d.layer_space_view import LayerSpaceView

@@ -12,27 +12,27 @@ from PySide6.QtWidgets import (
 
 from laegna_gui.core.layout import layered_layout
 from laegna_gui.core.project import Project
-from laegna_gui.ui import clipboard
+from laegna_gui.ui.document import clipboard
 from laegna_gui.ui.actions import build_actions
-from laegna_gui.ui.autosave import Autosaver
+from laegna_gui.ui.document.autosave import Autosaver
 from laegna_gui.ui.canvas.view import GraphView
 from laegna_gui.ui.central_tabs import CentralTabs
-from laegna_gui.ui.commands import MoveNodesCommand
-from laegna_gui.ui.dataset_panel import DatasetPanel
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.export_menu import install_export_menu
-from laegna_gui.ui.file_controller import FileController
-from laegna_gui.ui.help import open_topic, show_about
-from laegna_gui.ui.inspector import InspectorWidget
+from laegna_gui.ui.document.commands import MoveNodesCommand
+from laegna_gui.ui.dataset.dataset_panel import DatasetPanel
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.export.export_menu import install_export_menu
+from laegna_gui.ui.document.file_controller import FileController
+from laegna_gui.ui.help.window import open_topic, show_about
+from laegna_gui.ui.editor.inspector import InspectorWidget
 from laegna_gui.ui.naming import name_parts
-from laegna_gui.ui.palette import PaletteWidget
-from laegna_gui.ui.paths import data_dir, settings
-from laegna_gui.ui.preset_dialog import PresetDialog
+from laegna_gui.ui.editor.palette import PaletteWidget
+from laegna_gui.ui.document.paths import data_dir, settings
+from laegna_gui.ui.editor.preset_dialog import PresetDialog
 from laegna_gui.ui.status import AutosaveLabel, ValidityLabel
-from laegna_gui.ui.theme import install_theme_menu, restore_theme
+from laegna_gui.ui.look.theme import install_theme_menu, restore_theme
 from laegna_gui.ui.training.engine_label import EngineLabel
 from laegna_gui.ui.training.panel import TrainingPanel
-from laegna_gui.ui.view_export_menu import install_view_export_menu
+from laegna_gui.ui.export.view_export_menu import install_view_export_menu
 
 
 LAYOUT_VERSION = 2  # 2: output dock beside the canvas, dataset under the palette

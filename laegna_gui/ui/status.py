@@ -8,9 +8,9 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel
 
 from laegna_gui.core.errors import LaegnaError
-from laegna_gui.ui.autosave import Autosaver
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.style import set_role
+from laegna_gui.ui.document.autosave import Autosaver
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.look.style import set_role
 
 
 class ValidityLabel(QLabel):

@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
 
 from laegna_gui.ui.app import make_application
-from laegna_gui.ui.app_icon import DESKTOP_ID, ICON_SIZES, app_icon
+from laegna_gui.ui.look.app_icon import DESKTOP_ID, ICON_SIZES, app_icon
 
 
 def test_icon_has_every_shipped_size(qapp):

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import QMessageBox
 from laegna_gui.core import project_file
 from laegna_gui.core.presets import load_preset
 from laegna_gui.core.project_file import load_project, save_project
-from laegna_gui.ui import recovery_offer, recovery_writer
-from laegna_gui.ui.commands import AddNodeCommand
-from laegna_gui.ui.paths import data_dir, settings
-from laegna_gui.ui.recovery_files import RecoveryFile, find_recoveries
+from laegna_gui.ui.document import recovery_offer
+from laegna_gui.ui.document import recovery_writer
+from laegna_gui.ui.document.commands import AddNodeCommand
+from laegna_gui.ui.document.paths import data_dir, settings
+from laegna_gui.ui.document.recovery_files import RecoveryFile, find_recoveries
 
 WAIT_MS = 20_000
 

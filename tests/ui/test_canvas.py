@@ -13,9 +13,9 @@ from laegna_gui.ui.canvas import EdgeItem, GraphView, NodeItem
 from laegna_gui.ui.canvas.bubble import MessageBubble
 from laegna_gui.ui.canvas.geometry import node_layout
 from laegna_gui.ui.canvas.view import MAX_SCALE, MIN_SCALE
-from laegna_gui.ui.commands import AddEdgeCommand, AddNodeCommand, RemoveEdgeCommand
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.mime import node_mime
+from laegna_gui.ui.document.commands import AddEdgeCommand, AddNodeCommand, RemoveEdgeCommand
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.document.mime import node_mime
 from canvas_helpers import body_point, drop_block, mouse_drag, mouse_move, node_item, to_view, wire_by_mouse
 
 
@@ -481,7 +481,7 @@ def test_a_skip_wire_routes_around_the_nodes_it_would_cross(view, document):
 
 def test_a_full_network_says_why_no_block_or_paste_is_added(view, document):
     from laegna_gui.core.limits import MAX_NODES
-    from laegna_gui.ui import clipboard
+    from laegna_gui.ui.document import clipboard
 
     clipboard.copy_nodes(document, list(document.graph.nodes)[:2])
     while len(document.graph.nodes) < MAX_NODES:

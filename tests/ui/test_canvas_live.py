@@ -14,11 +14,11 @@ from laegna_gui.engine.trainer import Trainer
 from laegna_gui.ui.canvas import GraphView, NodeItem
 from laegna_gui.ui.canvas.bubble import MessageBubble
 from laegna_gui.ui.canvas.neuron_maps import LiveNeuron
-from laegna_gui.ui.colour_scale import LUT_SIZE, diverging, lut_index
+from laegna_gui.ui.look.colour_scale import LUT_SIZE, diverging, lut_index
 from laegna_gui.ui.canvas.weight_editor import parse_number
 from laegna_gui.ui.canvas.weight_lines import (MAX_WIDTH, MIN_WIDTH, PEN_LEVELS, WeightLine, pen_levels,
                                                weight_pens)
-from laegna_gui.ui.document import Document
+from laegna_gui.ui.document.document import Document
 from canvas_helpers import LEFT, NO_MODIFIER, body_point, mouse_drag, mouse_move, node_item, to_view
 
 INTO_DENSE1 = ("input1", "dense1")

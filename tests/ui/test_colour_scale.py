@@ -1,4 +1,4 @@
-"""One diverging colour scale and one loss scale for every view (issue 16): ui/colour_scale.py."""
+"""One diverging colour scale and one loss scale for every view (issue 16): ui/look/colour_scale.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from laegna_gui.ui import colour_scale as cs
-from laegna_gui.ui import style
+from laegna_gui.ui.look import colour_scale as cs
+from laegna_gui.ui.look import style
 
 UI = Path(cs.__file__).resolve().parent
 SCALE_HELPERS = {"diverging", "diverging_lut", "lighten", "rgb", "rgba", "faded", "loss_colors", "lut_index"}
@@ -26,7 +26,7 @@ def test_no_other_ui_module_defines_a_colour_scale_or_its_helpers():
                   if isinstance(node, ast.FunctionDef) and node.name in SCALE_HELPERS]
         twins += [f"{path.relative_to(UI)}: {target.id}" for node in tree.body if isinstance(node, ast.Assign)
                   for target in node.targets if isinstance(target, ast.Name) and target.id in ("LUT", "LUT_SIZE")]
-    assert not twins, "colour scales outside ui/colour_scale.py:\n" + "\n".join(twins)
+    assert not twins, "colour scales outside ui/look/colour_scale.py:\n" + "\n".join(twins)
 
 
 def test_the_diverging_scale_runs_orange_neutral_blue_and_clips():

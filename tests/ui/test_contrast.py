@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from laegna_gui.core.presets import load_preset
-from laegna_gui.ui import style
-from laegna_gui.ui.style import DARK, LIGHT
-from laegna_gui.ui.theme import apply_theme
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.style import DARK, LIGHT
+from laegna_gui.ui.look.theme import apply_theme
 from laegna_gui.ui.training.views.live_text import LiveText
 
 AA = 4.5

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QPushButton
 from laegna_gui.core.datasets import make_dataset
 from laegna_gui.core.presets import load_preset
 from laegna_gui.core.project_file import load_project
-from laegna_gui.ui import csv_import_dialog
-from laegna_gui.ui.csv_import_dialog import CsvImportDialog
-from laegna_gui.ui.csv_loader import CsvLoader
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.paths import settings
+from laegna_gui.ui.dataset import csv_import_dialog
+from laegna_gui.ui.dataset.csv_import_dialog import CsvImportDialog
+from laegna_gui.ui.dataset.csv_loader import CsvLoader
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.document.paths import settings
 
 IRIS = "length,width,species\n" + "".join(f"{1 + i % 3 + i / 100:.2f},{2 - i / 50:.2f},{i % 3}\n"
                                           for i in range(30))
@@ -268,7 +268,7 @@ def test_imported_points_are_the_files_rows(qtbot, dialog, document, tmp_path):
 
 
 def test_an_internal_error_while_reading_is_shown_not_left_hanging(qtbot, dialog, tmp_path, monkeypatch):
-    from laegna_gui.ui import csv_loader
+    from laegna_gui.ui.dataset import csv_loader
 
     def broken(path):
         yield 0.5

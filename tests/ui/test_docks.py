@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 from laegna_gui.core.datasets import DatasetSettings, make_dataset
 from laegna_gui.core.graph import Graph
 from laegna_gui.core.project import Project
-from laegna_gui.ui.commands import RemoveNodeCommand, SetParamsCommand
-from laegna_gui.ui.dataset_panel import DatasetPanel
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.inspector import InspectorWidget
-from laegna_gui.ui.mime import NODE_MIME, read_node_mime
-from laegna_gui.ui.palette import PaletteWidget
+from laegna_gui.ui.document.commands import RemoveNodeCommand, SetParamsCommand
+from laegna_gui.ui.dataset.dataset_panel import DatasetPanel
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.editor.inspector import InspectorWidget
+from laegna_gui.ui.document.mime import NODE_MIME, read_node_mime
+from laegna_gui.ui.editor.palette import PaletteWidget
 
 INTERACTIVE = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView, QAbstractSlider)
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMenu
 
 from laegna_gui.core.datasets import make_dataset
 from laegna_gui.engine.trainer import Trainer
-from laegna_gui.ui.commands import RemoveEdgeCommand
-from laegna_gui.ui.paths import settings
+from laegna_gui.ui.document.commands import RemoveEdgeCommand
+from laegna_gui.ui.document.paths import settings
 
 WAIT = 10_000
 STEPS = 240

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (
 )
 
 from laegna_gui.core.nodes import ACTIVATIONS
-from laegna_gui.ui.commands import AddNodeCommand
-from laegna_gui.ui.help import ConceptsGuide, HelpButton, open_topic
-from laegna_gui.ui.help_plots import X_RANGE, activation_curve
-from laegna_gui.ui.help_topics import TOPICS, linked_topics, topic
-from laegna_gui.ui.style import DARK, LIGHT
-from laegna_gui.ui.theme import apply_theme
+from laegna_gui.ui.document.commands import AddNodeCommand
+from laegna_gui.ui.help.window import ConceptsGuide, HelpButton, open_topic
+from laegna_gui.ui.help.plots import X_RANGE, activation_curve
+from laegna_gui.ui.help.topics import TOPICS, linked_topics, topic
+from laegna_gui.ui.look.style import DARK, LIGHT
+from laegna_gui.ui.look.theme import apply_theme
 from laegna_gui.ui.training.controls import TrainingControls
 
 # what the issue asks the guide to cover, as topic ids

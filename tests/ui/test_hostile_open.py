@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hostile_files import HOSTILE, make_hostile
 
-from laegna_gui.ui.commands import AddNodeCommand
+from laegna_gui.ui.document.commands import AddNodeCommand
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))

@@ -12,8 +12,8 @@ from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QAbstractScrollArea, QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
 from laegna_gui.core.presets import load_preset
-from laegna_gui.ui.paths import settings
-from laegna_gui.ui.theme import apply_theme
+from laegna_gui.ui.document.paths import settings
+from laegna_gui.ui.look.theme import apply_theme
 
 SIZES = [(1280, 800), (1400, 860), (1920, 1080)]
 THEMES = ["light", "dark"]

@@ -18,8 +18,8 @@ from laegna_gui.core.history import History
 from laegna_gui.core.presets import load_preset
 from laegna_gui.engine.trainer import Trainer
 from laegna_gui.ui.canvas import GraphView
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.theme import apply_theme
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.look.theme import apply_theme
 from laegna_gui.ui.training import worker as worker_module
 from laegna_gui.ui.training.views.curves_view import CurvesView
 from laegna_gui.ui.training.views.gradients_view import GradientsView

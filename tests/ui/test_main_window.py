@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from laegna_gui.core.datasets import DatasetSettings
-from laegna_gui.ui import clipboard
-from laegna_gui.ui.commands import (
+from laegna_gui.ui.document import clipboard
+from laegna_gui.ui.document.commands import (
     AddEdgeCommand, AddNodeCommand, MoveNodesCommand, RemoveEdgeCommand, RemoveNodeCommand, SetParamsCommand,
 )
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from laegna_gui.core.datasets import DatasetSettings, make_dataset
 from laegna_gui.core.presets import load_preset
 from laegna_gui.core.project_file import load_project
-from laegna_gui.ui.dataset_panel import DatasetPanel
-from laegna_gui.ui.document import Document
+from laegna_gui.ui.dataset.dataset_panel import DatasetPanel
+from laegna_gui.ui.document.document import Document
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier

@@ -11,11 +11,12 @@ from image_helpers import pixels
 
 from laegna_gui.core.presets import load_preset
 from laegna_gui.core.project_file import save_project
-from laegna_gui.ui import file_controller, style
-from laegna_gui.ui.paths import data_dir, settings
-from laegna_gui.ui.style import DARK, LIGHT
-from laegna_gui.ui.theme import DARK_ROLES, apply_theme, qt_palette
-from laegna_gui.ui.colour_scale import diverging
+from laegna_gui.ui.document import file_controller
+from laegna_gui.ui.look import style
+from laegna_gui.ui.document.paths import data_dir, settings
+from laegna_gui.ui.look.style import DARK, LIGHT
+from laegna_gui.ui.look.theme import DARK_ROLES, apply_theme, qt_palette
+from laegna_gui.ui.look.colour_scale import diverging
 
 Role = QPalette.ColorRole
 

@@ -23,10 +23,10 @@ from laegna_gui.core.presets import load_preset
 from laegna_gui.engine.landscape import compute_landscape, project_point
 from laegna_gui.engine.layer_space import layer_stages
 from laegna_gui.engine.trainer import Trainer
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.space3d import landscape_view as lv_module
 from laegna_gui.ui.space3d import live_items as li
-from laegna_gui.ui.colour_scale import diverging, loss_colors, rgba
+from laegna_gui.ui.look.colour_scale import diverging, loss_colors, rgba
 from laegna_gui.ui.space3d.landscape_view import HINT, PATH_LIFT, SURFACE_HEIGHT, HeightMap, LandscapeView
 from laegna_gui.ui.space3d.layer_space_view import SLIDER_MAX, STAGES, LayerSpaceView, slider_state
 

@@ -25,7 +25,7 @@ app = make_application(["laegna-gui"])
 from laegna_gui.ui.main_window import MainWindow
 window = MainWindow(load_preset("xor"), None, remember_layout=False)
 window.show()
-WATCHED = ("pyqtgraph.opengl", "OpenGL", "laegna_gui.ui.help_plots",
+WATCHED = ("pyqtgraph.opengl", "OpenGL", "laegna_gui.ui.help.plots",
            "laegna_gui.engine.export_script", "laegna_gui.engine.export_weights")
 report = {}
 

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from laegna_gui.core.presets import load_preset
 from laegna_gui.core.resources import resource
-from laegna_gui.ui.commands import RemoveEdgeCommand
-from laegna_gui.ui import style
-from laegna_gui.ui.style import DARK, LIGHT, ROLES, THEMES
-from laegna_gui.ui.theme import apply_theme
-from laegna_gui.ui.theme_restyle import collector_paused, get_stylesheet, stylesheet_slots, theme_plot
+from laegna_gui.ui.document.commands import RemoveEdgeCommand
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.style import DARK, LIGHT, ROLES, THEMES
+from laegna_gui.ui.look.theme import apply_theme
+from laegna_gui.ui.look.theme_restyle import collector_paused, get_stylesheet, stylesheet_slots, theme_plot
 
 SURVIVED = "every theme switch survived"
 # where the next collection falls, in allocations from the switch: sweeps it across the walk

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from laegna_gui.core.datasets import DatasetSettings
 from laegna_gui.core.presets import load_preset
-from laegna_gui.ui.commands import SetParamsCommand
+from laegna_gui.ui.document.commands import SetParamsCommand
 
 
 def test_a_network_too_big_for_memory_is_refused_with_the_estimate(qtbot, monkeypatch):
@@ -44,7 +44,7 @@ def test_a_network_too_big_for_memory_is_refused_with_the_estimate(qtbot, monkey
 
 
 def test_the_estimate_uses_the_number_of_points(qtbot, monkeypatch):
-    from laegna_gui.ui.document import Document
+    from laegna_gui.ui.document.document import Document
 
     monkeypatch.setenv("LAEGNA_MEMORY_LIMIT_MB", "16")
     project = load_preset("xor")

@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
 from laegna_gui.core.presets import load_preset
-from laegna_gui.ui.commands import SetParamsCommand
+from laegna_gui.ui.document.commands import SetParamsCommand
 from laegna_gui.ui.training.worker import MAX_SNAPSHOTS_PER_SECOND, WorkerThread
 
 WAIT = 10_000

@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject
 from laegna_gui.core.presets import load_preset
 from laegna_gui.engine.landscape import Landscape, project_point
 from laegna_gui.engine.layer_space import LayerStages
-from laegna_gui.ui.commands import SetParamsCommand
-from laegna_gui.ui.document import Document
+from laegna_gui.ui.document.commands import SetParamsCommand
+from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.training.controller import TrainingController
 
 WAIT = 10_000

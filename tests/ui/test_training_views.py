@@ -14,13 +14,13 @@ from laegna_gui.core.formula import number
 from laegna_gui.core.history import History
 from laegna_gui.core.presets import load_preset
 from laegna_gui.engine.trainer import Trainer
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.training.views.boundary_view import BoundaryView
 from laegna_gui.ui.training.views.curves_view import CurvesView
 from laegna_gui.ui.training.views.formula_view import FormulaView
 from laegna_gui.ui.training.views.gradients_view import GradientsView
 from laegna_gui.ui.training.views.heatmap import compact
-from laegna_gui.ui.colour_scale import lighten, rgb
+from laegna_gui.ui.look.colour_scale import lighten, rgb
 from laegna_gui.ui.training.views.step_view import HINT, StepView
 from laegna_gui.ui.training.views.weights_view import WeightsView
 

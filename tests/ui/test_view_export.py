@@ -10,11 +10,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
 from laegna_gui.core.errors import LaegnaError
-from laegna_gui.ui import style
-from laegna_gui.ui.paths import settings
+from laegna_gui.ui.look import style
+from laegna_gui.ui.document.paths import settings
 from laegna_gui.ui.training.views.heatmap import compact
-from laegna_gui.ui.view_export import ONLY_PNG_3D, export_view
-from laegna_gui.ui.view_export_menu import FILE_FILTER, PNG_FILTER
+from laegna_gui.ui.export.view_export import ONLY_PNG_3D, export_view
+from laegna_gui.ui.export.view_export_menu import FILE_FILTER, PNG_FILTER
 
 from image_helpers import pixels
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem, QWidget
 
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.canvas import fonts
 from laegna_gui.ui.canvas.fonts import canvas_font
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.canvas import fonts
 from laegna_gui.ui.canvas.fonts import canvas_font
 

@@ -24,7 +24,7 @@ from laegna_gui.core.nodes import FEATURE_TITLES
 from laegna_gui.ui.canvas.geometry import HEATMAP_SIZE
 from laegna_gui.ui.canvas.node_item import NodeItem
 from laegna_gui.ui.canvas.weight_lines import discard
-from laegna_gui.ui.colour_scale import DATA_FRAME, diverging_lut, lut_index
+from laegna_gui.ui.look.colour_scale import DATA_FRAME, diverging_lut, lut_index
 
 SCALE_PERCENTILE = 98.0
 MIN_SCALE = 1e-6          # a node whose outputs are all zero shows neutral, not noise

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from laegna_gui.core.graph import Node
 from laegna_gui.core.nodes import node_type
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.canvas import fonts
 from laegna_gui.ui.canvas.fonts import canvas_font
 from laegna_gui.ui.canvas.geometry import CORNER, NEURON_RADIUS, NodeLayout, node_layout

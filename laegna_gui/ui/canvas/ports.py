@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QGraphicsEllipseItem, QGraphicsItem, QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem, QWidget,
 )
 
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.canvas.geometry import NODE_WIDTH, PORT_RADIUS
 
 HIT_RADIUS = 9.0  # the output port is easier to grab than it looks

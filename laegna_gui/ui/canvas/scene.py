@@ -20,9 +20,9 @@ from laegna_gui.ui.canvas.geometry import PARAM_TYPES
 from laegna_gui.ui.canvas.live_overlay import LiveOverlay
 from laegna_gui.ui.canvas.node_item import NodeItem
 from laegna_gui.ui.canvas.wire_gesture import WireGesture
-from laegna_gui.ui.commands import AddEdgeCommand, MoveNodesCommand
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.theme import signals as theme_signals
+from laegna_gui.ui.document.commands import AddEdgeCommand, MoveNodesCommand
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.look.theme import signals as theme_signals
 
 if TYPE_CHECKING:
     from laegna_gui.engine.snapshot import Snapshot

@@ -13,13 +13,13 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from laegna_gui.core.errors import GraphError, LaegnaError
 from laegna_gui.core.graph import Edge
 from laegna_gui.core.nodes import node_type
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.canvas.edge_item import EdgeItem
 from laegna_gui.ui.canvas.node_item import NodeItem
 from laegna_gui.ui.canvas.scene import GraphScene
-from laegna_gui.ui.commands import AddNodeCommand, RemoveEdgeCommand, RemoveNodeCommand
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.mime import read_node_mime
+from laegna_gui.ui.document.commands import AddNodeCommand, RemoveEdgeCommand, RemoveNodeCommand
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.document.mime import read_node_mime
 
 if TYPE_CHECKING:
     from laegna_gui.engine.snapshot import Snapshot
@@ -56,7 +56,7 @@ class GraphView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         # the grid is drawn once per zoom or pan, not in each of the ~30 live frames a second
-        # (a theme switch resets the cache: ui/theme_restyle.py)
+        # (a theme switch resets the cache: ui/look/theme_restyle.py)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAcceptDrops(True)

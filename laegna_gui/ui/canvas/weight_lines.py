@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent, QStyleOpt
 
 from laegna_gui.core.nodes import FEATURE_TITLES
 from laegna_gui.ui.canvas.geometry import NODE_WIDTH
-from laegna_gui.ui.colour_scale import diverging
+from laegna_gui.ui.look.colour_scale import diverging
 
 if TYPE_CHECKING:
     from laegna_gui.ui.canvas.edge_item import EdgeItem

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from laegna_gui.core import affine
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.space3d.gl import GLPanel
 from laegna_gui.ui.training.live_state import Kind, LiveState
 from laegna_gui.ui.space3d.transform_lab import fmt, format_matrix

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 
 NO_GL_MESSAGE = ("3-D views need OpenGL, which is not available here ({reason}). "
                  "Everything else in Laegna works; run Laegna on a desktop with OpenGL to see this view.")

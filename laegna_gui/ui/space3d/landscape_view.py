@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
                                QProgressBar, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout,
                                QWidget)
 
-from laegna_gui.ui import style
-from laegna_gui.ui.colour_scale import loss_colors
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.colour_scale import loss_colors
 from laegna_gui.ui.space3d import live_items as li
 from laegna_gui.ui.space3d.gl import GLPanel
 from laegna_gui.ui.training.live_state import Kind, LiveState

@@ -25,7 +25,7 @@ from PySide6.QtGui import QVector3D
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QToolButton, QVBoxLayout, QWidget)
 
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.space3d import live_items as li
 from laegna_gui.ui.space3d.gl import GLPanel
 from laegna_gui.ui.training.live_state import Kind, LiveState

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 from PySide6.QtGui import QColor, QFont
 
-from laegna_gui.ui import style
-from laegna_gui.ui.colour_scale import diverging_rgba, rgba
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.colour_scale import diverging_rgba, rgba
 
 TEXT_RGBA = rgba(style.LIGHT.text)
 AXIS_RGBA = (0.42, 0.47, 0.52, 1.0)       # a calm slate: readable on the light background

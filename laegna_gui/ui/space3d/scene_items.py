@@ -23,8 +23,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from laegna_gui.core import affine
-from laegna_gui.ui import style
-from laegna_gui.ui.colour_scale import diverging_rgba, faded, rgba  # noqa: F401 (faded, rgba: the views use si.*)
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.colour_scale import diverging_rgba, faded, rgba  # noqa: F401 (faded, rgba: the views use si.*)
 
 # --- colours (RGBA floats 0…1) ------------------------------------------------------------
 BASIS_HEX = ("#d62728", "#2ca02c", "#1f77b4")  # i red, j green, k blue

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from laegna_gui.core.transform_readouts import fmt, fmt_complex, format_matrix, readouts_html
 from laegna_gui.core.transform_stack import CUSTOM_MODE_TEXT, STACK_MODE_TEXT, TransformStack, lab_points
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.space3d.transform_lab_matrix import MatrixGrid
 from laegna_gui.ui.space3d.transform_lab_panel import ScenePanel
 from laegna_gui.ui.space3d.transform_lab_readouts import ReadoutsPanel

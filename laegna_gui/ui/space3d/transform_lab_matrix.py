@@ -15,7 +15,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QDoubleSpinBox, QGridLayout, QLabel, QWidget
 
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 
 DIGITS = 3
 CELL_RANGE = 1000.0

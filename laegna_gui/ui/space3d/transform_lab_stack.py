@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from laegna_gui.core import affine
 from laegna_gui.core.transform_stack import KIND_TIPS, KIND_TITLES, TransformStack
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 
 PARAMS_PER_ROW = 2
 PARAM_RANGES = {  # name → (minimum, maximum, step)

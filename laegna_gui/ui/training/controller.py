@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, SignalInstance
 from laegna_gui.core.history import History
 from laegna_gui.engine.landscape import Landscape
 from laegna_gui.engine.snapshot import Snapshot
-from laegna_gui.ui.document import Document
+from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.training.landscape_path import LandscapePath
 from laegna_gui.ui.training.live_run import LiveRun
 from laegna_gui.ui.training.live_state import LiveState

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
 from laegna_gui.core.training_settings import OPTIMIZERS, REGULARIZATIONS, TrainingSettings
 from laegna_gui.core.validate import LOSSES
 from laegna_gui.engine.snapshot import Snapshot
-from laegna_gui.ui.help import with_help
+from laegna_gui.ui.help.window import with_help
 from laegna_gui.ui.training.live_state import number_text, percent_text
-from laegna_gui.ui.theme_icons import set_icon
+from laegna_gui.ui.look.theme_icons import set_icon
 
 TIPS = {
     "play": "Train continuously in the background (Space). The window stays responsive.",

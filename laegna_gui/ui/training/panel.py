@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSizePolicy, QTabWidget,
 from laegna_gui.core.datasets import make_dataset
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.ui.canvas.view import GraphView
-from laegna_gui.ui.document import Document
+from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.training.banner import TrainingBanner
 from laegna_gui.ui.training.controller import TrainingController
 from laegna_gui.ui.training.controls import TrainingControls

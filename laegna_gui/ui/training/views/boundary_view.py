@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QV
 
 from laegna_gui.core.datasets import Dataset
 from laegna_gui.engine.snapshot import Snapshot
-from laegna_gui.ui import style
-from laegna_gui.ui.colour_scale import BACKGROUND_LIGHTEN, diverging, diverging_lut, lighten, rgb
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.colour_scale import BACKGROUND_LIGHTEN, diverging, diverging_lut, lighten, rgb
 from laegna_gui.ui.training.live_state import Kind, LiveState, Part, number_text
 from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range
 from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH, label_style, style_plot, symmetric_scale

@@ -11,10 +11,10 @@ from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from laegna_gui.core.history import History
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.training.live_state import LiveState, Part
 from laegna_gui.ui.training.views.axis_room import align_left_axes, keep_title_whole
-from laegna_gui.ui.theme_restyle import theme_plot
+from laegna_gui.ui.look.theme_restyle import theme_plot
 from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range, step_range
 from laegna_gui.ui.training.views.live_text import LiveText
 from laegna_gui.ui.training.views.run_marks import RunMarks

@@ -13,7 +13,7 @@ from laegna_gui.core.errors import GraphError
 from laegna_gui.core.formula import formula_lines, layer_numbers, number, subscript
 from laegna_gui.core.graph import Graph
 from laegna_gui.engine.snapshot import Snapshot
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.training.live_state import Kind, LiveState, Part
 from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH
 

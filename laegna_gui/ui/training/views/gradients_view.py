@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from laegna_gui.core.history import History
 from laegna_gui.engine.snapshot import Snapshot
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.training.live_state import LiveState, Part
 from laegna_gui.ui.training.views.axis_room import align_left_axes, keep_title_whole
 from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range, step_range

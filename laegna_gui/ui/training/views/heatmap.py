@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from laegna_gui.ui import style
-from laegna_gui.ui.colour_scale import DATA_FRAME, diverging_lut
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.colour_scale import DATA_FRAME, diverging_lut
 from laegna_gui.ui.training.views.plotting import symmetric_scale
 
 NUMBER_FONT_PT = 7

@@ -1,4 +1,4 @@
-"""Plot styling shared by the training views (the colour scales are in ui/colour_scale.py)."""
+"""Plot styling shared by the training views (the colour scales are in ui/look/colour_scale.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from laegna_gui.ui import style
-from laegna_gui.ui.theme_restyle import theme_plot
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.theme_restyle import theme_plot
 from laegna_gui.ui.training.views.growing_plot import QuietAxis, follow_plot
 
 VIEW_WIDTH, VIEW_HEIGHT = 420, 280  # the size each view is designed for (a bottom dock)

@@ -9,8 +9,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QFontMetricsF
 
-from laegna_gui.ui import style
-from laegna_gui.ui.colour_scale import diverging_lut
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.colour_scale import diverging_lut
 from laegna_gui.ui.training.views.heatmap import (
     CELL_PADDING,
     MIN_CELL_HEIGHT,

@@ -12,8 +12,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from laegna_gui.engine.snapshot import Snapshot, StepReport
-from laegna_gui.ui import style
-from laegna_gui.ui.theme_restyle import theme_plot
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.theme_restyle import theme_plot
 from laegna_gui.ui.training.live_state import Kind, LiveState, Part
 from laegna_gui.ui.training.views.heatmap import TitleLabel
 from laegna_gui.ui.training.views.step_matrix import StepMatrix

@@ -10,9 +10,9 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from laegna_gui.engine.snapshot import Snapshot
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.training.live_state import Kind, LiveState, Part
-from laegna_gui.ui.theme_restyle import theme_plot
+from laegna_gui.ui.look.theme_restyle import theme_plot
 from laegna_gui.ui.training.views.heatmap import MatrixPlot, ScaleLegend, TitleLabel
 from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH, symmetric_scale
 

@@ -3,7 +3,7 @@
 Icons, not font glyphs: "⏸" is an empty box in many Linux fonts. Each icon is one black
 shape, tinted here with the palette's button text (and its disabled colour), so it reads on
 both themes; `set_icon` remembers the name, and a theme switch tints it again
-(ui/theme_restyle.py calls `refresh_icon` on every widget).
+(ui/look/theme_restyle.py calls `refresh_icon` on every widget).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from laegna_gui.core.resources import resource
-from laegna_gui.ui import style
-from laegna_gui.ui.style import THEMES, Theme
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.style import THEMES, Theme
 
 ICON_NAMES = ("play", "pause", "step", "step-epoch", "reset")
 SIZES = (16, 24, 32, 48)

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from laegna_gui.core.nodes import ACTIVATIONS, node_type
 from laegna_gui.engine.layers import activation_module
-from laegna_gui.ui import style
-from laegna_gui.ui.theme_restyle import theme_plot
-from laegna_gui.ui.palette import ACTIVATION_TITLES
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.theme_restyle import theme_plot
+from laegna_gui.ui.editor.palette import ACTIVATION_TITLES
 
 X_RANGE = (-4.0, 4.0)
 SAMPLES = 401

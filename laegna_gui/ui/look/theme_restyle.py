@@ -30,9 +30,9 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsView, QWidget
 
 from laegna_gui.core.resources import resource
-from laegna_gui.ui import style
-from laegna_gui.ui.style import Theme
-from laegna_gui.ui.theme_icons import refresh_icon
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.style import Theme
+from laegna_gui.ui.look.theme_icons import refresh_icon
 
 _SLOT = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 LEGEND_ALPHA = 200  # a legend's box: the plot's background, a little see-through

@@ -10,9 +10,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.export_target import suggested_path, write_export
-from laegna_gui.ui.view_export import export_view, is_3d
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.export.export_target import suggested_path, write_export
+from laegna_gui.ui.export.view_export import export_view, is_3d
 
 FILE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 PNG_FILTER = "PNG image (*.png)"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.paths import folder_problem
-from laegna_gui.ui.recovery_files import FOLDER, Recovery, RecoveryFile
-from laegna_gui.ui.recovery_writer import RecoveryWriter
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.document.paths import folder_problem
+from laegna_gui.ui.document.recovery_files import FOLDER, Recovery, RecoveryFile
+from laegna_gui.ui.document.recovery_writer import RecoveryWriter
 
 INTERVAL_MS = 3000  # after the last edit
 RETRY_MS = 30_000  # after a failed write, when no edit comes sooner

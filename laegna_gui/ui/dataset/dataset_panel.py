@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 from laegna_gui.core.datasets import GENERATORS, MAX_SAMPLES, Dataset, DatasetSettings, make_dataset
 from laegna_gui.core.drawn_points import too_few_points, unsplit_dataset
 from laegna_gui.core.errors import LaegnaError
-from laegna_gui.ui import style
-from laegna_gui.ui.theme_restyle import theme_plot
-from laegna_gui.ui.colour_scale import diverging
-from laegna_gui.ui.csv_import_dialog import CsvImportDialog, open_csv_import
-from laegna_gui.ui.document import Document
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.theme_restyle import theme_plot
+from laegna_gui.ui.look.colour_scale import diverging
+from laegna_gui.ui.dataset.csv_import_dialog import CsvImportDialog, open_csv_import
+from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.naming import name_parts
-from laegna_gui.ui.point_editor import PointDrawingBar, PointEditor
+from laegna_gui.ui.dataset.point_editor import PointDrawingBar, PointEditor
 
 TRUTH_TABLES = ("xor", "and", "or")
 TITLES = {"xor": "XOR", "and": "AND", "or": "OR", "circle": "Circle", "gauss": "Gaussian blobs",

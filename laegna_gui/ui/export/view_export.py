@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGraphicsView, QLabel, QStackedWidget, QWidget
 
 from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.errors import LaegnaError
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 from laegna_gui.ui.naming import INTERACTIVE
 from laegna_gui.ui.space3d.gl import GLPanel, gl_view_type
 

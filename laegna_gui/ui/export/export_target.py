@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from laegna_gui.core.errors import LaegnaError
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.paths import settings
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.document.paths import settings
 
 LAST_FOLDER_KEY = "export/last_folder"
 

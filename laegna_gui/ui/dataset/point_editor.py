@@ -28,8 +28,8 @@ from laegna_gui.core.drawn_points import (
 )
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.validate import DataSpec
-from laegna_gui.ui import style
-from laegna_gui.ui.document import Document
+from laegna_gui.ui.look import style
+from laegna_gui.ui.document.document import Document
 
 HIT_RADIUS = 8  # pixels: how close a right-click must be to a point to remove it
 TOGGLE_TIP = ("Draw your own points on the preview. Click adds a point of the chosen class; Shift+click "

@@ -13,8 +13,8 @@ from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.ui.app import load_start_project, make_application
 from laegna_gui.ui.space3d.gl import gl_unavailable_reason, gl_view_type
-from laegna_gui.ui.theme import apply_theme
-from laegna_gui.ui.view_export import encoded
+from laegna_gui.ui.look.theme import apply_theme
+from laegna_gui.ui.export.view_export import encoded
 
 SETTLE_MS = 250  # let layout and the first paint (also of GL views) happen before grabbing
 # the centre tabs painted by Qt itself; every other view is a 3-D scene that needs OpenGL

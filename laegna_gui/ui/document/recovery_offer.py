@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QMessageBox
 
-from laegna_gui.ui.recovery_files import FoundRecoveries, Recovery
+from laegna_gui.ui.document.recovery_files import FoundRecoveries, Recovery
 
 
 def offer_recoveries(window, found: FoundRecoveries) -> list:

@@ -19,7 +19,7 @@ from laegna_gui.core.drawn_points import too_few_points
 from laegna_gui.core.memory import check_memory, dataset_size
 from laegna_gui.core.validate import Analysis, DataSpec, analyse, partial_widths
 from laegna_gui.core.weights import expected_shapes
-from laegna_gui.ui.commands import KeepWeightsCommand, SetValueCommand, Weights, WeightsMemo
+from laegna_gui.ui.document.commands import KeepWeightsCommand, SetValueCommand, Weights, WeightsMemo
 
 # Undo keeps the trained weights each edit replaced; past this many bytes of them the
 # oldest edits let theirs go (a 2-million-parameter network takes 8 MB a copy)

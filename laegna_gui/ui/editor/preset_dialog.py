@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 from laegna_gui.core.datasets import make_dataset
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.presets import load_preset, preset_info
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 
 # The lessons in the order they build on each other (the README's Presets table), each in one line.
 LESSONS = {

@@ -8,8 +8,8 @@ from PySide6.QtGui import QGuiApplication
 
 from laegna_gui.core.errors import ProjectFileError
 from laegna_gui.core.fragment import extract, plan_paste
-from laegna_gui.ui.commands import AddEdgeCommand, AddNodeCommand
-from laegna_gui.ui.document import Document
+from laegna_gui.ui.document.commands import AddEdgeCommand, AddNodeCommand
+from laegna_gui.ui.document.document import Document
 PASTE_OFFSET = (40.0, 40.0)
 CLIPBOARD_MARK = "laegna-graph-fragment"
 

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.datasets import make_dataset
 from laegna_gui.core.export_csv import dataset_csv, history_csv
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.export_target import suggested_path, write_export
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.export.export_target import suggested_path, write_export
 
 if TYPE_CHECKING:
     from laegna_gui.engine.snapshot import Snapshot

@@ -2,7 +2,7 @@
 
 `apply_theme` switches the whole application live: widgets through the QPalette and the one
 style sheet filled for the theme (widget roles), the canvas through `style.current()`, the
-plots and the button icons through ui/theme_restyle.py. `choose_theme` also remembers the
+plots and the button icons through ui/look/theme_restyle.py. `choose_theme` also remembers the
 choice in the settings, and `restore_theme` brings it back at the next start.
 """
 
@@ -12,10 +12,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStyleFactory, QToolTip
 
-from laegna_gui.ui import style
-from laegna_gui.ui.paths import settings
-from laegna_gui.ui.style import DARK, THEMES, Theme
-from laegna_gui.ui.theme_restyle import collector_paused, get_stylesheet, restyle_all
+from laegna_gui.ui.look import style
+from laegna_gui.ui.document.paths import settings
+from laegna_gui.ui.look.style import DARK, THEMES, Theme
+from laegna_gui.ui.look.theme_restyle import collector_paused, get_stylesheet, restyle_all
 
 SETTINGS_KEY = "appearance/theme"
 DEFAULT_THEME = "light"

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (
 )
 
 from laegna_gui import __version__
-from laegna_gui.ui.help_topics import TOPICS, topic
+from laegna_gui.ui.help.topics import TOPICS, topic
 from laegna_gui.ui.naming import name_parts
 
 if TYPE_CHECKING:
-    from laegna_gui.ui.help_plots import ActivationPlots
+    from laegna_gui.ui.help.plots import ActivationPlots
 
 PLOTTED_TOPIC = "activations"  # the page that shows a plot per activation
 BUTTON_SIZE = 20
@@ -77,7 +77,7 @@ class ConceptsGuide(QDialog):
         self.page.setMarkdown(shown.text())
         if shown.id == PLOTTED_TOPIC and self.plots is None:
             # imported here: the plots use torch, which the window itself need not load
-            from laegna_gui.ui.help_plots import ActivationPlots
+            from laegna_gui.ui.help.plots import ActivationPlots
 
             self.plots = ActivationPlots()
             self._right.addWidget(self.plots)

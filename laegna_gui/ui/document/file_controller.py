@@ -13,8 +13,8 @@ from laegna_gui.core.graph import Graph
 from laegna_gui.core.presets import DEFAULT_PRESET, load_preset
 from laegna_gui.core.project import Project
 from laegna_gui.core.project_file import load_project
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.paths import settings
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.document.paths import settings
 
 FILE_FILTER = "Laegna projects (*.laegna);;All files (*)"
 MAX_RECENT = 8

@@ -11,8 +11,8 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap, QPolygo
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from laegna_gui.core.nodes import NODE_TYPES
-from laegna_gui.ui import style
-from laegna_gui.ui.mime import NODE_MIME, node_mime
+from laegna_gui.ui.look import style
+from laegna_gui.ui.document.mime import NODE_MIME, node_mime
 from laegna_gui.ui.naming import name_parts
 
 GROUPS = ("Data", "Layers", "Activations", "Merge")

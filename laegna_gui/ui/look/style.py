@@ -1,11 +1,11 @@
 """Colours and sizes shared by every view (DESIGN.md: orange negative, blue positive).
 
 Data colours (orange/blue, the class colours, the neutral middle of the diverging scale in
-ui/colour_scale.py) are the same in every theme, so a picture means the same thing in light
+ui/look/colour_scale.py) are the same in every theme, so a picture means the same thing in light
 and dark. The colours of the surroundings (background, grid, text, node cards, wires, the
 widgets' palette) belong to a `Theme`; `current()` is the one in use. `style.TEXT`,
 `style.MUTED_TEXT`, `style.CANVAS_BACKGROUND`, `style.GRID` and `style.GROUP_COLORS` read the
-current theme, so a view that looks them up when it draws follows a theme switch (ui/theme.py).
+current theme, so a view that looks them up when it draws follows a theme switch (ui/look/theme.py).
 
 Widgets never write a colour into a style sheet: they take a role (`set_role(label, "muted")`)
 that the application's one style sheet (resources/themes/laegna.qss) colours for the theme.
@@ -142,7 +142,7 @@ def current() -> Theme:
 
 
 def set_current(theme: Theme) -> None:
-    """Only ui/theme.py calls this: it also restyles the application and repaints."""
+    """Only ui/look/theme.py calls this: it also restyles the application and repaints."""
     _current[0] = theme
 
 

@@ -25,13 +25,13 @@ from laegna_gui.core.custom_data import check_choice, table_to_settings
 from laegna_gui.core.datasets import DatasetSettings, make_dataset
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.validate import DataSpec, analyse
-from laegna_gui.ui import style
-from laegna_gui.ui.csv_columns import CsvColumnChooser
-from laegna_gui.ui.csv_loader import CsvLoader
-from laegna_gui.ui.csv_preview import PREVIEW_ROWS, CsvPreviewModel
-from laegna_gui.ui.document import Document
+from laegna_gui.ui.look import style
+from laegna_gui.ui.dataset.csv_columns import CsvColumnChooser
+from laegna_gui.ui.dataset.csv_loader import CsvLoader
+from laegna_gui.ui.dataset.csv_preview import PREVIEW_ROWS, CsvPreviewModel
+from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.naming import name_parts
-from laegna_gui.ui.paths import settings
+from laegna_gui.ui.document.paths import settings
 
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
 FOLDER_KEY = "csv/last_folder"

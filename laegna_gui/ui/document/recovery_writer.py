@@ -18,7 +18,7 @@ from typing import Callable
 from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.project import Project
 from laegna_gui.core.project_file import save_project
-from laegna_gui.ui.recovery_files import RecoveryFile
+from laegna_gui.ui.document.recovery_files import RecoveryFile
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 from PySide6.QtGui import QColor
 
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 
 LUT_SIZE = 256
 BACKGROUND_LIGHTEN = 0.5  # a background is paler than the points drawn on it

@@ -6,7 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from laegna_gui.core.csv_reader import CsvTable
-from laegna_gui.ui import style
+from laegna_gui.ui.look import style
 
 PREVIEW_ROWS = 100
 FEATURE_TINT = QColor(style.POSITIVE.red(), style.POSITIVE.green(), style.POSITIVE.blue(), 38)

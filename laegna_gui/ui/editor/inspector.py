@@ -27,12 +27,12 @@ from laegna_gui.core.graph import Node
 from laegna_gui.core.nodes import FEATURE_TITLES, node_type
 from laegna_gui.core.params import Param
 from laegna_gui.core.validate import param_count
-from laegna_gui.ui import style
-from laegna_gui.ui.commands import SetParamsCommand
-from laegna_gui.ui.document import Document
-from laegna_gui.ui.help import HelpButton, with_help
+from laegna_gui.ui.look import style
+from laegna_gui.ui.document.commands import SetParamsCommand
+from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.help.window import HelpButton, with_help
 from laegna_gui.ui.naming import name_parts
-from laegna_gui.ui.palette import ACTIVATION_HELP, ACTIVATION_TITLES
+from laegna_gui.ui.editor.palette import ACTIVATION_HELP, ACTIVATION_TITLES
 
 LABELS = {"p": "Drop probability", "init": "Weight init", "units": "Units (neurons)"}
 PRETTY = {**FEATURE_TITLES, **ACTIVATION_TITLES}

@@ -1,0 +1,1 @@
+"""The dataset panel: built-in datasets, drawn points and CSV import."""

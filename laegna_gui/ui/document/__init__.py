@@ -1,0 +1,1 @@
+"""The open project: document, undo commands, clipboard, autosave and crash recovery, files."""

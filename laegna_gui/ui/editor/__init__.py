@@ -1,0 +1,1 @@
+"""Editing the network beside the canvas: block palette, inspector, preset gallery."""

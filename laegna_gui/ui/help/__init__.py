@@ -1,0 +1,1 @@
+"""The help window, its topics and its small plots."""

@@ -1,0 +1,1 @@
+"""How the window looks: themes, the templated style sheet, colour scale, icons, wheel guard."""
