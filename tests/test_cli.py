@@ -26,10 +26,12 @@ def test_version_through_python_dash_m():
     assert result.stdout.strip() == f"laegna-gui {__version__}"
 
 
-def test_presets_json_lists_every_shipped_preset(capsys):
+def test_presets_json_lists_every_shipped_preset_in_lesson_order(capsys):
     assert main(["presets", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert [p["name"] for p in listed] == preset_names()
+    assert sorted(p["name"] for p in listed) == preset_names()
+    assert [p["name"] for p in listed][:2] == ["xor", "perceptron-xor"]  # the order they teach in
+    assert all(p["lesson"] and len(p["lesson"]) < 100 for p in listed)
     assert {"xor", "perceptron-xor", "and", "or", "circle", "spiral", "spiral3", "sine", "line",
             "affine3d"} <= set(preset_names())
     assert all(p["description"] for p in listed)

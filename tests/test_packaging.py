@@ -17,10 +17,13 @@ def test_wheel_ships_resources_and_finds_presets_when_installed(tmp_path):
                    check=True, capture_output=True)
     wheel = next(tmp_path.glob("laegna_gui-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "laegna_gui/resources/presets/xor.laegna" in names
-    icons = {"laegna_gui/resources/icons/laegna.svg"} | {
-        f"laegna_gui/resources/icons/laegna-{size}.png" for size in (16, 24, 32, 48, 64, 128, 256, 512)}
-    assert icons <= set(names)
+    # every resource of the checkout (presets, docs, icons, the style sheet) and every module
+    shipped = {f"laegna_gui/resources/{p.relative_to(ROOT / 'resources').as_posix()}"
+               for p in (ROOT / "resources").rglob("*") if p.is_file()}
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "laegna_gui").rglob("*.py")}
+    assert {"laegna_gui/resources/presets/xor.laegna", "laegna_gui/resources/themes/laegna.qss",
+            "laegna_gui/resources/icons/pause.svg", "laegna_gui/ui/look/style.py"} <= shipped | modules
+    assert not (shipped | modules) - set(names)
 
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],

@@ -18,17 +18,47 @@ class PresetInfo:
     name: str
     title: str
     description: str
+    lesson: str  # its lesson in one line
+
+
+# The lessons in the order they build on each other (the README's Presets table), each in one line;
+# a preset not listed here follows them, alphabetically, with its description's first sentence.
+LESSONS = {
+    "xor": "A hidden layer bends the boundary where no straight line can separate the classes.",
+    "perceptron-xor": "One neuron draws one straight line: never enough for XOR.",
+    "and": "When one straight line separates the classes, one neuron is enough.",
+    "or": "OR is one straight line too: one neuron learns it.",
+    "circle": "Playground's default: two small tanh layers close a boundary around a disc.",
+    "spiral": "Hard data needs depth and width; a smaller network struggles.",
+    "spiral3": "Three classes: softmax outputs scored by cross-entropy.",
+    "sine": "Regression: a few tanh units bend into a curve through noisy points.",
+    "line": "One neuron without activation is the line y = m·x + b.",
+    "affine3d": "One linear layer is an affine map: it rotates, scales, shears and shifts space.",
+    "dying-relu": "Too high a learning rate kills ReLU units for good; leaky ReLU recovers.",
+    "vanishing": "Through many sigmoids the gradient fades and the first layers stop learning.",
+    "exploding": "Large weights and a high rate blow the gradient up; clipping tames it.",
+    "overfit": "A big network learns the noise: training loss falls, test loss rises.",
+}
 
 
 def preset_names() -> list[str]:
     return sorted(p.stem for p in resource("presets").glob("*.laegna"))
 
 
+def _first_sentence(text: str) -> str:
+    return text.split(". ")[0].rstrip(".") + "." if text else ""
+
+
 def preset_info() -> list[PresetInfo]:
+    """Every shipped preset, in lesson order."""
+    names = preset_names()
+    order = [n for n in LESSONS if n in names] + [n for n in names if n not in LESSONS]
     infos = []
-    for name in preset_names():
+    for name in order:
         data = json.loads(resource("presets", f"{name}.laegna").read_text(encoding="utf-8"))
-        infos.append(PresetInfo(name, data.get("name", name), data.get("description", "")))
+        description = data.get("description", "")
+        infos.append(PresetInfo(name, data.get("name", name), description,
+                                LESSONS.get(name) or _first_sentence(description)))
     return infos
 
 

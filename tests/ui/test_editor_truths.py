@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from window_helpers import open_window
-from laegna_gui.core.presets import load_preset, preset_names
+from laegna_gui.core.presets import LESSONS, load_preset, preset_names
 from laegna_gui.ui.document import document as document_module
 from laegna_gui.ui.document.commands import MoveNodesCommand, SetParamsCommand
 from laegna_gui.ui.dataset.csv_import_dialog import CsvImportDialog
 from laegna_gui.ui.document.document import Document
-from laegna_gui.ui.editor.preset_dialog import LESSONS, PresetDialog
+from laegna_gui.ui.editor.preset_dialog import PresetDialog
 from laegna_gui.ui.look.wheel_guard import install_wheel_guard
 
 WAIT = 10_000

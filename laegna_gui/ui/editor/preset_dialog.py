@@ -1,5 +1,5 @@
-"""Open Preset…: a gallery of the ready-made lessons, in the order they teach, each with a
-picture of its data (drawn from the preset when the dialog opens) and its lesson in a line."""
+"""Open Preset…: a gallery of the ready-made lessons, in the order they teach (core/presets.py),
+each with a picture of its data (drawn from the preset when the dialog opens) and its lesson in a line."""
 
 from __future__ import annotations
 
@@ -15,29 +15,8 @@ from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.presets import load_preset, preset_info
 from laegna_gui.ui.look import style
 
-# The lessons in the order they build on each other (the README's Presets table), each in one line.
-LESSONS = {
-    "xor": "A hidden layer bends the boundary where no straight line can separate the classes.",
-    "perceptron-xor": "One neuron draws one straight line: never enough for XOR.",
-    "and": "When one straight line separates the classes, one neuron is enough.",
-    "or": "OR is one straight line too: one neuron learns it.",
-    "circle": "Playground's default: two small tanh layers close a boundary around a disc.",
-    "spiral": "Hard data needs depth and width; a smaller network struggles.",
-    "spiral3": "Three classes: softmax outputs scored by cross-entropy.",
-    "sine": "Regression: a few tanh units bend into a curve through noisy points.",
-    "line": "One neuron without activation is the line y = m·x + b.",
-    "affine3d": "One linear layer is an affine map: it rotates, scales, shears and shifts space.",
-    "dying-relu": "Too high a learning rate kills ReLU units for good; leaky ReLU recovers.",
-    "vanishing": "Through many sigmoids the gradient fades and the first layers stop learning.",
-    "exploding": "Large weights and a high rate blow the gradient up; clipping tames it.",
-    "overfit": "A big network learns the noise: training loss falls, test loss rises.",
-}
 THUMB = QSize(150, 100)
 MAX_POINTS = 400  # enough to show the shape of the data
-
-
-def _first_sentence(text: str) -> str:
-    return text.split(". ")[0].rstrip(".") + "."
 
 
 def thumbnail(name: str) -> QPixmap:
@@ -111,13 +90,9 @@ class PresetDialog(QDialog):
         layout.addWidget(buttons)
 
     def _fill(self) -> None:
-        infos = {info.name: info for info in preset_info()}
-        order = [n for n in LESSONS if n in infos] + sorted(n for n in infos if n not in LESSONS)
-        for name in order:
-            info = infos[name]
-            lesson = LESSONS.get(name) or _first_sentence(info.description)
-            item = QListWidgetItem(QIcon(thumbnail(name)), f"{info.title}\n{lesson}")
-            item.setData(Qt.ItemDataRole.UserRole, name)
+        for info in preset_info():
+            item = QListWidgetItem(QIcon(thumbnail(info.name)), f"{info.title}\n{info.lesson}")
+            item.setData(Qt.ItemDataRole.UserRole, info.name)
             item.setData(Qt.ItemDataRole.ToolTipRole, info.description)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.list.addItem(item)

@@ -12,12 +12,11 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from laegna_gui.core.history import History
 from laegna_gui.ui.look import style
-from laegna_gui.ui.training.live_state import LiveState, Part
 from laegna_gui.ui.training.views.axis_room import align_left_axes, keep_title_whole
 from laegna_gui.ui.look.theme_restyle import theme_plot
 from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range, step_range
 from laegna_gui.ui.training.views.live_text import LiveText
-from laegna_gui.ui.training.views.run_marks import RunMarks
+from laegna_gui.ui.training.views.run_marks import MarkedHistoryView, RunMarks
 from laegna_gui.ui.training.views.plotting import (
     VIEW_HEIGHT,
     VIEW_WIDTH,
@@ -52,7 +51,7 @@ def _value(v: float, percent: bool) -> str:
     return f"{100 * v:.1f} %" if percent else f"{v:.3g}"
 
 
-class CurvesView(QWidget):
+class CurvesView(MarkedHistoryView, QWidget):
     """`show_history(history)` redraws when the history changed; `clear()` empties the plots.
     As a live view (`draw_parts`) it also marks where the run diverged and greys the curves
     while the network is not valid."""
@@ -123,21 +122,9 @@ class CurvesView(QWidget):
         layout.addLayout(options)
 
     # --- data ----------------------------------------------------------------
-    def draw_parts(self, state: LiveState) -> list[Part]:
-        parts = self.history_parts(state.history)
-        if self.marks.changed(state):
-            parts.append(lambda: self._show_marks(state))
-        return parts
-
-    def _show_marks(self, state: LiveState) -> None:
-        self.marks.show(state)
-        self._invalid = "" if state.valid else state.invalid_text
+    def marks_moved(self) -> None:
         self._follow_data()
         self._show_readout(len(self._columns.get("step", ())) - 1)
-
-    def show_history(self, history: History) -> None:
-        for part in self.history_parts(history):
-            part()
 
     def history_parts(self, history: History) -> list[Callable[[], None]]:
         """`show_history` in two parts for two turns of the event loop, so the two plots are

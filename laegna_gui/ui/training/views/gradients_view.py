@@ -24,7 +24,7 @@ from laegna_gui.ui.training.views.plotting import (
     series_color,
     style_plot,
 )
-from laegna_gui.ui.training.views.run_marks import RunMarks
+from laegna_gui.ui.training.views.run_marks import MarkedHistoryView, RunMarks
 
 GRAD, DEAD = "grad:", "dead:"
 TIPS = {
@@ -76,7 +76,7 @@ class SeriesPlot:
             self.curves[name] = curve
 
 
-class GradientsView(QWidget):
+class GradientsView(MarkedHistoryView, QWidget):
     """`show_history(history)` draws the curves; `show_snapshot(snapshot)` the warning. As a
     live view (`draw_parts`) it also marks where the run diverged and greys the curves while
     the network is not valid."""
@@ -133,24 +133,13 @@ class GradientsView(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 — Qt override: made for a dock about 300 px tall
         return QSize(VIEW_WIDTH, VIEW_HEIGHT)
 
-    def draw_parts(self, state: LiveState) -> list[Part]:
-        parts = self.history_parts(state.history)
+    def extra_parts(self, state: LiveState) -> list[Part]:
         warning = gradient_warning(state, self.warning.text())
-        if warning != self.warning.text():
-            parts.append(lambda: self._show_warning(warning))
-        if self.marks.changed(state):
-            parts.append(lambda: self._show_marks(state))
-        return parts
+        return [lambda: self._show_warning(warning)] if warning != self.warning.text() else []
 
-    def _show_marks(self, state: LiveState) -> None:
-        self.marks.show(state)
-        self._invalid = "" if state.valid else state.invalid_text
+    def marks_moved(self) -> None:
         _set_text(self.legend, self._legend_html(list(self.gradients.curves)))
         self.gradients.follow()  # the steps shown take the divergence in
-
-    def show_history(self, history: History) -> None:
-        for part in self.history_parts(history):
-            part()
 
     def history_parts(self, history: History) -> list[Callable[[], None]]:
         """`show_history` in two parts for two turns of the event loop (as the loss curves):

@@ -1,6 +1,7 @@
 """What the curves of a training run show besides the curves themselves: where the run
 diverged (a labelled vertical line) and that the network is not valid now (the curves
-greyed, so old numbers are not read as current ones)."""
+greyed, so old numbers are not read as current ones), and the live-view part the two
+history views share."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from laegna_gui.ui.look import style
-from laegna_gui.ui.training.live_state import LiveState
+from laegna_gui.core.history import History
+from laegna_gui.ui.training.live_state import LiveState, Part
 
 GREYED_OPACITY = 0.3
 
@@ -59,3 +61,37 @@ class RunMarks:
         if at is None:
             return bounds
         return (min(bounds[0], at), max(bounds[1], at)) if bounds else (float(at), float(at) + 1.0)
+
+
+class MarkedHistoryView:
+    """What the loss curves and the gradient plots share: as live views they draw the run's
+    history in parts (`history_parts`, one plot per turn of the event loop), plus their own
+    `extra_parts`, and move their run marks when the run diverges or the network turns
+    invalid; `marks_moved` then refits the plots."""
+
+    marks: RunMarks
+    _invalid: str = ""  # why there is no valid network, "" when there is one
+
+    def history_parts(self, history: History) -> list[Part]:
+        raise NotImplementedError
+
+    def extra_parts(self, state: LiveState) -> list[Part]:
+        return []
+
+    def marks_moved(self) -> None:
+        raise NotImplementedError
+
+    def draw_parts(self, state: LiveState) -> list[Part]:
+        parts = self.history_parts(state.history) + self.extra_parts(state)
+        if self.marks.changed(state):
+            parts.append(lambda: self._show_marks(state))
+        return parts
+
+    def _show_marks(self, state: LiveState) -> None:
+        self.marks.show(state)
+        self._invalid = "" if state.valid else state.invalid_text
+        self.marks_moved()
+
+    def show_history(self, history: History) -> None:
+        for part in self.history_parts(history):
+            part()
