@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.dataset_panel = DatasetPanel(self.document)
         self.training = TrainingPanel(self.document, self.canvas)
         self.tabs = CentralTabs(self.document, self.canvas, self.training.controller)
-        self.setCentralWidget(self.tabs)
+        self.setCentralWidget(_stacked(self.training.banner, self.tabs))
         self._build_docks()
         self.files = FileController(self.document, self)
         self.files.before_save = self.training.store_weights
@@ -292,3 +292,14 @@ class MainWindow(QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState(LAYOUT_VERSION))
         event.accept()
+
+
+def _stacked(banner: QWidget, below: QWidget) -> QWidget:
+    """The centre: the training banner (hidden until a run goes wrong) across the top of the tabs."""
+    centre = QWidget(objectName="centre")
+    layout = QVBoxLayout(centre)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(banner)
+    layout.addWidget(below, 1)
+    return centre

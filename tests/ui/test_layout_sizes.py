@@ -221,3 +221,21 @@ def test_a_window_state_saved_by_an_older_layout_is_ignored(qtbot):
     assert window.dockWidgetArea(window.findChild(QDockWidget, "dockLayers")) == Qt.DockWidgetArea.LeftDockWidgetArea
     assert window.findChild(QDockWidget, "dockTraining").isVisible()
     qtbot.waitUntil(lambda: _assert_controls_whole(window), timeout=WAIT)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_a_divergence_banner_takes_no_room_from_the_controls_or_the_curves(qtbot, size):
+    """The banner once sat above the training controls: at 1280×800 they scrolled (batch size cut
+    off) and the loss plot shrank to ~40 px. It now sits above the canvas, which has room to give."""
+    window = _open(qtbot, size)
+    loss = window.training.curves.loss_plot
+    qtbot.waitUntil(lambda: _assert_controls_whole(window), timeout=WAIT)
+    before = loss.height()
+    window.training.banner.show_diverged("training diverged at step 8: the loss became NaN or infinite. "
+                                         "The weights from before that step are kept.")
+    banner = window.training.banner
+    qtbot.waitUntil(lambda: banner.isVisible() and _not_whole(banner.reset_button, window) is None, timeout=WAIT)
+    qtbot.waitUntil(lambda: _assert_controls_whole(window), timeout=WAIT)
+    qtbot.waitUntil(lambda: _assert_no_label_cut(window), timeout=WAIT)
+    assert loss.height() == before
+    assert window.centralWidget().isAncestorOf(banner)

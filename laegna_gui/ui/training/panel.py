@@ -54,8 +54,9 @@ class TrainingPanel(QWidget):
         self._project_replaced()
 
     def _build(self) -> None:
-        """The banner across the top, then the controls beside the live tabs. The decision
-        boundary is not laid out here: the window shows it large, beside the canvas."""
+        """The controls beside the live tabs. The decision boundary is not laid out here (the
+        window shows it large, beside the canvas), nor the banner: the window puts it above the
+        canvas, so a divergence takes no room from the controls and the curves that show it."""
         controls = QScrollArea(objectName="controlsScroll", widgetResizable=True)
         controls.setWidget(self.controls)
         controls.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -66,8 +67,6 @@ class TrainingPanel(QWidget):
         row.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 4)
-        layout.setSpacing(4)
-        layout.addWidget(self.banner)
         layout.addLayout(row, 1)
 
     def _wire(self) -> None:
