@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from laegna_gui.core.csv_reader import CsvTable
 from laegna_gui.core.custom_data import guess_task
+from laegna_gui.ui.signals import signals_blocked
 
 TIPS = {
     "features": "Tick the columns the network gets as inputs.",
@@ -95,16 +96,14 @@ class CsvColumnChooser(QWidget):
     def set_table(self, table: CsvTable | None) -> None:
         self.table = table
         columns = table.columns if table else ()
-        blocked = [w.blockSignals(True) for w in (self.features, self.target)]
-        self.features.clear()
-        self.target.clear()
-        for name in columns:
-            item = QListWidgetItem(name, self.features)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            self.target.addItem(name)
-        self.target.setCurrentIndex(len(columns) - 1)  # most files put the label last
-        for widget, was in zip((self.features, self.target), blocked):
-            widget.blockSignals(was)
+        with signals_blocked(self.features, self.target):
+            self.features.clear()
+            self.target.clear()
+            for name in columns:
+                item = QListWidgetItem(name, self.features)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                self.target.addItem(name)
+            self.target.setCurrentIndex(len(columns) - 1)  # most files put the label last
         for widget in (self.features, self.target, self.classification, self.regression, self.split):
             widget.setEnabled(table is not None)
         if table is not None:
@@ -114,15 +113,14 @@ class CsvColumnChooser(QWidget):
         """The target leaves the features; the old target (or, for a new table, every other
         column) becomes a ticked feature; the task follows the new target."""
         target = self.chosen_target()
-        self.features.blockSignals(True)
-        for item in (self.features.item(i) for i in range(self.features.count())):
-            if item.text() == target:
-                item.setCheckState(Qt.CheckState.Unchecked)
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-            elif new_table or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
-                item.setCheckState(Qt.CheckState.Checked)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEnabled)
-        self.features.blockSignals(False)
+        with signals_blocked(self.features):
+            for item in (self.features.item(i) for i in range(self.features.count())):
+                if item.text() == target:
+                    item.setCheckState(Qt.CheckState.Unchecked)
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                elif new_table or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+                    item.setCheckState(Qt.CheckState.Checked)
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEnabled)
         guessed = guess_task(self.table, target)
         button = self.classification if guessed == "classification" else self.regression
         if button.isChecked():

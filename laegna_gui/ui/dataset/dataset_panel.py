@@ -31,6 +31,7 @@ from laegna_gui.ui.dataset.csv_import_dialog import CsvImportDialog, open_csv_im
 from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.naming import name_parts
 from laegna_gui.ui.dataset.point_editor import PointDrawingBar, PointEditor
+from laegna_gui.ui.signals import signals_blocked
 
 TRUTH_TABLES = ("xor", "and", "or")
 TITLES = {"xor": "XOR", "and": "AND", "or": "OR", "circle": "Circle", "gauss": "Gaussian blobs",
@@ -257,17 +258,14 @@ class DatasetPanel(QWidget):
         settings = self._settings
         if settings.name == "custom":
             self._custom = settings
-        widgets = (self.combo, self.variant, self.samples, self.noise, self.split, self.seed)
-        blocked = [w.blockSignals(True) for w in widgets]
-        self._sync_custom_entry()
-        self.combo.setCurrentIndex(self.combo.findData(settings.name))
-        self.variant.setCurrentIndex(self.variant.findData(settings.options.get("variant", "cloud")))
-        self.samples.setValue(settings.samples)
-        self.noise.setValue(settings.noise)
-        self.split.setValue(round(settings.test_fraction * 100))
-        self.seed.setValue(self.document.project.seed)
-        for w, was in zip(widgets, blocked):
-            w.blockSignals(was)
+        with signals_blocked(self.combo, self.variant, self.samples, self.noise, self.split, self.seed):
+            self._sync_custom_entry()
+            self.combo.setCurrentIndex(self.combo.findData(settings.name))
+            self.variant.setCurrentIndex(self.variant.findData(settings.options.get("variant", "cloud")))
+            self.samples.setValue(settings.samples)
+            self.noise.setValue(settings.noise)
+            self.split.setValue(round(settings.test_fraction * 100))
+            self.seed.setValue(self.document.project.seed)
         self._show_split(self.split.value())
         self._enable(settings)
         self._redraw(settings)

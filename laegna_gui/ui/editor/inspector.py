@@ -33,6 +33,7 @@ from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.help.window import HelpButton, with_help
 from laegna_gui.ui.naming import name_parts
 from laegna_gui.ui.editor.palette import ACTIVATION_HELP, ACTIVATION_TITLES
+from laegna_gui.ui.signals import signals_blocked
 
 LABELS = {"p": "Drop probability", "init": "Weight init", "units": "Units (neurons)"}
 PRETTY = {**FEATURE_TITLES, **ACTIVATION_TITLES}
@@ -114,18 +115,17 @@ class ParamEditor:
     def set_value(self, value: Any) -> None:
         """Show `value` without announcing it as an edit."""
         w, kind = self.widget, self.param.kind
-        blocked = w.blockSignals(True)
-        if kind in ("int", "float"):
-            w.setValue(value)
-        elif kind == "bool":
-            w.setChecked(value)
-        elif kind == "choice":
-            w.setCurrentIndex(w.findData(value))
-        else:
-            for i in range(w.count()):
-                on = w.item(i).data(Qt.ItemDataRole.UserRole) in value
-                w.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-        w.blockSignals(blocked)
+        with signals_blocked(w):
+            if kind in ("int", "float"):
+                w.setValue(value)
+            elif kind == "bool":
+                w.setChecked(value)
+            elif kind == "choice":
+                w.setCurrentIndex(w.findData(value))
+            else:
+                for i in range(w.count()):
+                    on = w.item(i).data(Qt.ItemDataRole.UserRole) in value
+                    w.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
 
 def _short(exc: LaegnaError) -> str:

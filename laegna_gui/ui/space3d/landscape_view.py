@@ -32,6 +32,7 @@ from laegna_gui.ui.look.colour_scale import loss_colors
 from laegna_gui.ui.space3d import live_items as li
 from laegna_gui.ui.space3d.gl import GLPanel
 from laegna_gui.ui.training.live_state import Kind, LiveState
+from laegna_gui.ui.signals import signals_blocked
 
 if TYPE_CHECKING:  # pragma: no cover
     from laegna_gui.engine.landscape import Landscape
@@ -298,17 +299,16 @@ class LandscapeView(QWidget):
         ("dense1.weight", (0, 1)) shown as "dense1.weight[0, 1]". Keeps the current picks
         when they are still there; otherwise the first and second choices."""
         before = (self.weight1.currentData(), self.weight2.currentData())
-        for combo in (self.weight1, self.weight2):
-            combo.blockSignals(True)
-            combo.clear()
-            for name, index in choices:
-                index = (index,) if isinstance(index, (int, np.integer)) else tuple(int(i) for i in index)
-                combo.addItem(weight_text(name, index), (name, index))
-        for k, (combo, previous) in enumerate(zip((self.weight1, self.weight2), before)):
-            # findData cannot match Python tuples stored as item data: compare them here
-            i = next((j for j in range(combo.count()) if combo.itemData(j) == previous), -1)
-            combo.setCurrentIndex(i if i >= 0 else min(k, combo.count() - 1))
-            combo.blockSignals(False)
+        with signals_blocked(self.weight1, self.weight2):
+            for combo in (self.weight1, self.weight2):
+                combo.clear()
+                for name, index in choices:
+                    index = (index,) if isinstance(index, (int, np.integer)) else tuple(int(i) for i in index)
+                    combo.addItem(weight_text(name, index), (name, index))
+            for k, (combo, previous) in enumerate(zip((self.weight1, self.weight2), before)):
+                # findData cannot match Python tuples stored as item data: compare them here
+                i = next((j for j in range(combo.count()) if combo.itemData(j) == previous), -1)
+                combo.setCurrentIndex(i if i >= 0 else min(k, combo.count() - 1))
         self._update_buttons()
 
     def options(self) -> dict:

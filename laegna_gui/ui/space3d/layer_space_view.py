@@ -29,6 +29,7 @@ from laegna_gui.ui.look import style
 from laegna_gui.ui.space3d import live_items as li
 from laegna_gui.ui.space3d.gl import GLPanel
 from laegna_gui.ui.training.live_state import Kind, LiveState
+from laegna_gui.ui.signals import signals_blocked
 
 if TYPE_CHECKING:  # pragma: no cover
     from laegna_gui.engine.layer_space import LayerStages
@@ -241,13 +242,12 @@ class LayerSpaceView(QWidget):
         """Fill the layer picker, keeping the current layer when it is still there; emits
         `layer_chosen` when the selection had to change (first fill, layer removed)."""
         before = self.current_layer()
-        self.layer_combo.blockSignals(True)
-        self.layer_combo.clear()
-        for name in names:
-            self.layer_combo.addItem(name, name)
-        index = self.layer_combo.findData(before) if before is not None else -1
-        self.layer_combo.setCurrentIndex(index if index >= 0 else (0 if names else -1))
-        self.layer_combo.blockSignals(False)
+        with signals_blocked(self.layer_combo):
+            self.layer_combo.clear()
+            for name in names:
+                self.layer_combo.addItem(name, name)
+            index = self.layer_combo.findData(before) if before is not None else -1
+            self.layer_combo.setCurrentIndex(index if index >= 0 else (0 if names else -1))
         after = self.current_layer()
         if after is not None and after != before:
             self.layer_chosen.emit(after)

@@ -16,6 +16,7 @@ from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.help.window import with_help
 from laegna_gui.ui.training.live_state import number_text, percent_text
 from laegna_gui.ui.look.theme_icons import set_icon
+from laegna_gui.ui.signals import signals_blocked
 
 TIPS = {
     "play": "Train continuously in the background (Space). The window stays responsive.",
@@ -169,19 +170,16 @@ class TrainingControls(QWidget):
         """Show settings without emitting (undo, a new project)."""
         self._settings = s
         e = self.editors
-        for editor in e.values():
-            editor.blockSignals(True)
-        e["learning_rate"].setValue(s.learning_rate)
-        e["optimizer"].setCurrentIndex(e["optimizer"].findData(s.optimizer))
-        e["momentum"].setValue(s.momentum)
-        e["loss"].setCurrentIndex(e["loss"].findData(s.loss))
-        e["batch_size"].setValue(s.batch_size)
-        e["regularization"].setCurrentIndex(e["regularization"].findData(s.regularization))
-        e["reg_rate"].setValue(s.reg_rate)
-        e["clip"].setChecked(s.clip)
-        e["clip_norm"].setValue(s.clip_norm)
-        for editor in e.values():
-            editor.blockSignals(False)
+        with signals_blocked(*e.values()):
+            e["learning_rate"].setValue(s.learning_rate)
+            e["optimizer"].setCurrentIndex(e["optimizer"].findData(s.optimizer))
+            e["momentum"].setValue(s.momentum)
+            e["loss"].setCurrentIndex(e["loss"].findData(s.loss))
+            e["batch_size"].setValue(s.batch_size)
+            e["regularization"].setCurrentIndex(e["regularization"].findData(s.regularization))
+            e["reg_rate"].setValue(s.reg_rate)
+            e["clip"].setChecked(s.clip)
+            e["clip_norm"].setValue(s.clip_norm)
         self._enable_dependents()
 
     def _edited(self) -> None:
