@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.canvas.node_selected.connect(self.inspector.set_node)
         self.canvas.node_selected.connect(lambda node: node and self._inspector_dock.raise_())
         self.canvas.message_shown.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.canvas.neuron_hovered.connect(self.training.boundary.show_neuron)  # the neuron large in the Output
         self.export_menu.exported.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.palette.block_activated.connect(self.add_block_at_centre)
         self.tabs.currentChanged.connect(lambda _i: self._output_aside(self.tabs.current_view() is self.tabs.lab))

@@ -1,11 +1,15 @@
 """The colour scales every view shares (DESIGN.md: orange negative, blue positive).
 
 The diverging scale runs from style.NEGATIVE (orange, -1) through style.NEUTRAL (0) to
-style.POSITIVE (blue, +1): weights, activations, heatmaps, wires, regression targets. Its
-lightened variant is the background the data is drawn on (the decision boundary). The
+style.POSITIVE (blue, +1): weights, activations, heatmaps, wires, regression targets. The
 sequential loss scale runs from blue (low loss) through neutral to orange (high loss).
 These are data colours, the same in every theme, so a picture means the same thing in
 light and dark.
+
+A background the data is drawn on (the decision boundary) is the same colours faded half
+way towards the theme's ground (`ground`): white in the light theme, the plot background in
+the dark one, so it sits in its window like the plots around it and the points stand out
+on it in both. Faint marks (the 3-D views' faded arrows) fade towards the same ground.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ import numpy as np
 from PySide6.QtGui import QColor
 
 from laegna_gui.ui.look import style
+from laegna_gui.ui.look.style import Theme
 
 LUT_SIZE = 256
-BACKGROUND_LIGHTEN = 0.5  # a background is paler than the points drawn on it
+BACKGROUND_LIGHTEN = 0.5  # a background is half way from the data colours to the ground: fainter than its points
+WHITE = (255.0, 255.0, 255.0)
 DATA_FRAME = QColor(123, 135, 148, 150)  # a frame around data colours: the same in every theme
 
 
@@ -33,14 +39,29 @@ def rgba(colour: QColor | str, alpha: float = 1.0) -> tuple[float, float, float,
     return (c.redF(), c.greenF(), c.blueF(), float(alpha))
 
 
-def lighten(colours: np.ndarray, amount: float = BACKGROUND_LIGHTEN) -> np.ndarray:
-    """Mix RGB values (0…255, any leading shape) `amount` of the way towards white."""
-    return colours + (255.0 - colours) * amount
+def ground(theme: Theme | None = None) -> tuple[float, float, float]:
+    """What colours fade towards in `theme` (the current one if None): white in a light
+    theme, its plot background in a dark one."""
+    theme = theme or style.current()
+    return tuple(rgb(theme.canvas_background)) if theme.dark else WHITE
 
 
-def faded(colour: QColor | str, amount: float, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    """`rgba` of the colour mixed `amount` (0…1) of the way towards white."""
-    r, g, b = lighten(rgb(QColor(colour)), amount) / 255.0
+def lighten(colours: np.ndarray, amount: float = BACKGROUND_LIGHTEN,
+            towards: tuple[float, float, float] = WHITE) -> np.ndarray:
+    """Mix RGB values (0…255, any leading shape) `amount` of the way towards `towards` (white)."""
+    return colours + (np.asarray(towards) - colours) * amount
+
+
+def backdrop(colours: np.ndarray, theme: Theme | None = None) -> np.ndarray:
+    """Data colours (RGB 0…255) as the background the data is drawn on in `theme` (now if None)."""
+    return lighten(colours, BACKGROUND_LIGHTEN, ground(theme))
+
+
+def faded(colour: QColor | str, amount: float, alpha: float = 1.0,
+          theme: Theme | None = None) -> tuple[float, float, float, float]:
+    """`rgba` of the colour mixed `amount` (0…1) of the way towards the ground of `theme`
+    (now if None): paler in light, darker in dark, fainter in both."""
+    r, g, b = lighten(rgb(QColor(colour)), amount, ground(theme)) / 255.0
     return (float(r), float(g), float(b), float(alpha))
 
 
@@ -68,13 +89,20 @@ def diverging_rgba(values, scale: float = 1.0, alpha: float = 1.0) -> np.ndarray
 
 
 @cache
-def diverging_lut(size: int = LUT_SIZE, lightened: float = 0.0, alpha: bool = False) -> np.ndarray:
-    """(size, 3) uint8 RGB (RGBA if `alpha`) from -1 (first row) to +1 (last row); read-only."""
-    table = np.rint(lighten(diverging_rgb(np.linspace(-1.0, 1.0, size)), lightened)).astype(np.uint8)
+def diverging_lut(size: int = LUT_SIZE, lightened: float = 0.0, alpha: bool = False,
+                  towards: tuple[float, float, float] = WHITE) -> np.ndarray:
+    """(size, 3) uint8 RGB (RGBA if `alpha`) from -1 (first row) to +1 (last row), each colour
+    mixed `lightened` of the way towards `towards`; read-only."""
+    table = np.rint(lighten(diverging_rgb(np.linspace(-1.0, 1.0, size)), lightened, towards)).astype(np.uint8)
     if alpha:
         table = np.concatenate([table, np.full((size, 1), 255, dtype=np.uint8)], axis=1)
     table.setflags(write=False)
     return table
+
+
+def backdrop_lut(theme: Theme | None = None) -> np.ndarray:
+    """The diverging scale as a background in `theme` (now if None): `backdrop` of each row."""
+    return diverging_lut(lightened=BACKGROUND_LIGHTEN, towards=ground(theme))
 
 
 def lut_index(values: np.ndarray, scale: float, size: int = LUT_SIZE) -> np.ndarray:

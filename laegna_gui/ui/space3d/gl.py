@@ -1,4 +1,7 @@
-"""OpenGL availability, and a panel that shows a 3-D scene or, without GL, a clear message."""
+"""OpenGL availability, and a panel that shows a 3-D scene or, without GL, a clear message.
+
+The scene sits on the theme's plot background and follows a theme switch live: the panel
+gives its view the new background and the items the new theme's inks (scene_theme.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from laegna_gui.ui.look import style
+from laegna_gui.ui.look.theme import signals as theme_signals
+from laegna_gui.ui.space3d.scene_theme import retheme
 
 NO_GL_MESSAGE = ("3-D views need OpenGL, which is not available here ({reason}). "
                  "Everything else in Laegna works; run Laegna on a desktop with OpenGL to see this view.")
@@ -51,6 +56,9 @@ class GLPanel(QWidget):
     """Where OpenGL works (`has_gl`), holds `self.view` (a pyqtgraph GLViewWidget) from the
     first time the panel is shown; owners build their scene items in a slot connected to
     `view_created`. Without GL, `self.view` stays None and a readable message takes its place.
+    The owners make their items in the current theme's inks (or in the light theme's: those
+    are brought to the current theme when the slot returns); the panel keeps them and the
+    background in the current theme from then on.
 
     The view is made on first show, not with the panel: the 3-D tabs start hidden, and
     importing pyqtgraph.opengl (PyOpenGL) and making four GL views would delay the window."""
@@ -65,6 +73,7 @@ class GLPanel(QWidget):
         reason = gl_unavailable_reason()
         self.view = None
         self._has_gl = not reason
+        self.theme = style.LIGHT  # the theme whose inks the view's items are in (made: see ensure_view)
         if reason:
             message = QLabel(NO_GL_MESSAGE.format(reason=reason), objectName=f"{object_name}NoGL")
             message.setWordWrap(True)
@@ -85,13 +94,21 @@ class GLPanel(QWidget):
 
             self.view = gl.GLViewWidget()
             self.view.setObjectName(f"{self.objectName()}GL")
-            self.view.setBackgroundColor(style.LIGHT.canvas_background)  # light in both themes: see live_items
             self._layout.addWidget(self.view)
             if self.isVisible():  # at once, not on the next pass of the event loop: it can be grabbed now
                 self.view.show()
                 self._layout.activate()
             self.view_created.emit(self.view)
+            self._follow_theme()
+            theme_signals().theme_changed.connect(self._follow_theme)  # a method: Qt disconnects it with us
         return self.view
+
+    def _follow_theme(self, _name: str = "") -> None:
+        """The view's background and its items' inks in the current theme."""
+        theme = style.current()
+        self.view.setBackgroundColor(theme.canvas_background)
+        retheme(self.view, self.theme, theme)
+        self.theme = theme
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)

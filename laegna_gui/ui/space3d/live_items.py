@@ -3,9 +3,10 @@
 Plain numpy colour/geometry helpers work without OpenGL; the `gl_*` factories import
 pyqtgraph.opengl lazily and are only called when a GLViewWidget exists.
 
-The views keep a light background in both themes (style.LIGHT), so every GL item here
-uses 'translucent' or 'opaque' blending: pyqtgraph's default 'additive' blending adds
-colour to the background and would wash everything out to white.
+The views sit on the theme's background (light or dark, see scene_theme.py), so every GL
+item here uses 'translucent' or 'opaque' blending: pyqtgraph's default 'additive' blending
+adds colour to the background and would wash everything out to white. `AXIS_RGBA`,
+`GRID_LINE_RGBA` and `FLOOR_RGBA` are the current theme's inks, read when a view uses them.
 """
 
 from __future__ import annotations
@@ -17,11 +18,19 @@ from PySide6.QtGui import QColor, QFont
 
 from laegna_gui.ui.look import style
 from laegna_gui.ui.look.colour_scale import diverging_rgba, rgba
+from laegna_gui.ui.space3d.scene_theme import ink, ink_255
 
-TEXT_RGBA = rgba(style.LIGHT.text)
-AXIS_RGBA = (0.42, 0.47, 0.52, 1.0)       # a calm slate: readable on the light background
-GRID_LINE_RGBA = (0.62, 0.65, 0.69, 0.9)  # the warped data grid: light grey, still visible
-FLOOR_RGBA = (200, 205, 212, 160)         # GLGridItem takes 0..255
+# module constant → (scene_theme role, its form): read through the current theme on every access
+_INKED = {"AXIS_RGBA": ("axis", ink), "GRID_LINE_RGBA": ("grid_line", ink),
+          "FLOOR_RGBA": ("floor", ink_255)}  # GLGridItem takes 0…255
+
+
+def __getattr__(name: str):
+    """`AXIS_RGBA` and friends are the current theme's inks."""
+    if name in _INKED:
+        role, form = _INKED[name]
+        return form(role)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_classes(labels: np.ndarray) -> bool:
@@ -89,14 +98,14 @@ def gl_text(text: str = "", pos=(0.0, 0.0, 0.0), color: QColor | None = None, si
             bold: bool = False):
     import pyqtgraph.opengl as gl
 
-    return gl.GLTextItem(pos=np.asarray(pos, dtype=float), text=text, color=color or style.LIGHT.text,
-                         font=label_font(size, bold))
+    return gl.GLTextItem(pos=np.asarray(pos, dtype=float), text=text,
+                         color=color or QColor.fromRgbF(*ink("text")), font=label_font(size, bold))
 
 
-def gl_lines(color=GRID_LINE_RGBA, width: float = 1.0, antialias: bool = True, mode: str = "lines"):
+def gl_lines(color=None, width: float = 1.0, antialias: bool = True, mode: str = "lines"):
     import pyqtgraph.opengl as gl
 
-    return gl.GLLinePlotItem(pos=np.zeros((0, 3), dtype=np.float32), color=color, width=width,
+    return gl.GLLinePlotItem(pos=np.zeros((0, 3), dtype=np.float32), color=color or ink("grid_line"), width=width,
                              antialias=antialias, mode=mode, glOptions="translucent")
 
 

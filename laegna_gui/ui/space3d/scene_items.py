@@ -9,9 +9,10 @@ numpy, so they can be used and tested without OpenGL. pyqtgraph.opengl is import
 only when an item is made: on a machine without a working libGL, importing this
 module still succeeds.
 
-Colours: the views sit on a light background, so every item is drawn with the
-'translucent' GL options (pyqtgraph's default 'additive' blending would wash dark
-lines out to white).
+Colours: the object, its ghost, the grid and the eigen-arrows take the current theme's inks
+(scene_theme.py: dark on the light background, light on the dark one), and every item is
+drawn with the 'translucent' GL options (pyqtgraph's default 'additive' blending would wash
+dark lines out to white).
 """
 
 from __future__ import annotations
@@ -24,20 +25,22 @@ from PySide6.QtGui import QColor, QFont
 
 from laegna_gui.core import affine
 from laegna_gui.ui.look import style
-from laegna_gui.ui.look.colour_scale import diverging_rgba, faded, rgba  # noqa: F401 (faded, rgba: the views use si.*)
+from laegna_gui.ui.look.colour_scale import diverging_rgba, rgba
+from laegna_gui.ui.space3d.scene_theme import BASIS_HEX, ink, ink_255, ink_hex
 
 # --- colours (RGBA floats 0…1) ------------------------------------------------------------
-BASIS_HEX = ("#d62728", "#2ca02c", "#1f77b4")  # i red, j green, k blue
 BASIS_NAMES = ("i", "j", "k")
-EIGEN_HEX = "#6a3d9a"  # dark purple
-OBJECT_HEX = "#2d3a4a"  # the transformed object: dark slate, reads on the light background
-GHOST_RGBA = (0.45, 0.50, 0.56, 0.45)  # the untransformed object: faint grey
-GRID_RGBA = (110, 120, 132, 70)  # 0…255 for GLGridItem
-SOURCE_RGBA = (0.55, 0.58, 0.62, 0.55)
 TARGET_HEX = style.POSITIVE.name()
 PREDICTION_HEX = style.NEGATIVE.name()
 
 MAX_DRAWN = 1e3  # coordinates are clipped to ±this: a perspective can send points far away
+
+
+def __getattr__(name: str):
+    """`OBJECT_HEX` is the current theme's ink of the object, read when a view uses it."""
+    if name == "OBJECT_HEX":
+        return ink_hex("object")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _gl():
@@ -127,12 +130,12 @@ def sphere_points(n: int = 400, radius: float = 1.0) -> np.ndarray:
     return radius * np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1)
 
 
-def point_colors(labels: np.ndarray | None, n: int, default: str = OBJECT_HEX,
+def point_colors(labels: np.ndarray | None, n: int, default: str | None = None,
                  alpha: float = 0.9) -> np.ndarray:
     """(n, 4) RGBA: integer labels → class colours (orange, blue, …); float values →
-    the diverging orange–blue scale; None → one colour."""
+    the diverging orange–blue scale; None → one colour (the object's ink unless told)."""
     if labels is None or len(labels) != n:
-        return np.tile(np.array(rgba(default, alpha), dtype=np.float32), (n, 1))
+        return np.tile(np.array(rgba(default or ink_hex("object"), alpha), dtype=np.float32), (n, 1))
     labels = np.asarray(labels)
     if labels.ndim > 1:
         labels = labels[:, 0] if labels.shape[1] == 1 else np.argmax(labels, axis=1)
@@ -179,11 +182,11 @@ class WireShape(SceneObject):
     """Line segments (pairs of endpoints) drawn as one GLLinePlotItem in mode='lines',
     shown through a 4×4 matrix. `ghost=True` draws it faint grey (the untransformed object)."""
 
-    def __init__(self, edges: np.ndarray, color=OBJECT_HEX, width: float = 2.5, ghost: bool = False) -> None:
+    def __init__(self, edges: np.ndarray, color=None, width: float = 2.5, ghost: bool = False) -> None:
         gl = _gl()
         self.edges = np.asarray(edges, dtype=float)
         self.matrix = np.eye(4)
-        color = GHOST_RGBA if ghost else rgba(color)
+        color = ink("ghost") if ghost else rgba(color or ink_hex("object"))
         self.line = gl.GLLinePlotItem(pos=drawable(self.edges), color=color, width=1.5 if ghost else width,
                                       mode="lines", antialias=True, glOptions="translucent")
         self.items = [self.line]
@@ -216,13 +219,13 @@ def tetrahedron(M: np.ndarray | None = None, ghost: bool = False) -> WireShape:
 class PointCloud(SceneObject):
     """Points (GLScatterPlotItem) seen through a 4×4 matrix; colours per point or one colour."""
 
-    def __init__(self, points: np.ndarray | None = None, color=OBJECT_HEX, size: float = 6.0,
+    def __init__(self, points: np.ndarray | None = None, color=None, size: float = 6.0,
                  alpha: float = 0.9, on_top: bool = False) -> None:
         gl = _gl()
         self.points = np.zeros((0, 3)) if points is None else np.asarray(points, dtype=float)
         self.matrix = np.eye(4)
-        self.scatter = gl.GLScatterPlotItem(pos=drawable(self.points), color=rgba(color, alpha), size=size,
-                                            pxMode=True,
+        colour = rgba(color or ink_hex("object"), alpha)
+        self.scatter = gl.GLScatterPlotItem(pos=drawable(self.points), color=colour, size=size, pxMode=True,
                                             glOptions=on_top_options() if on_top else "translucent")
         if on_top:
             self.scatter.setDepthValue(10)
@@ -246,7 +249,7 @@ class PointCloud(SceneObject):
 
 
 def sphere_of_points(M: np.ndarray | None = None, n: int = 400) -> PointCloud:
-    cloud = PointCloud(sphere_points(n), color=OBJECT_HEX, size=5.0, alpha=0.85)
+    cloud = PointCloud(sphere_points(n), size=5.0, alpha=0.85)
     cloud.set_matrix(np.eye(4) if M is None else M)
     return cloud
 
@@ -263,7 +266,7 @@ def ground_grid(size: float = 6.0, spacing: float = 0.5):
     """A faint square grid in the z = 0 plane (GLGridItem), centred on the origin."""
     gl = _gl()
     options = on_top_options()  # no depth test, drawn first: what comes later covers it cleanly
-    grid = gl.GLGridItem(color=GRID_RGBA, antialias=True, glOptions=options)
+    grid = gl.GLGridItem(color=ink_255("ground_grid"), antialias=True, glOptions=options)
     grid.setDepthValue(-10)
     grid.setSize(size, size, 1)
     grid.setSpacing(spacing, spacing, 1)
@@ -346,9 +349,9 @@ class BasisArrows(SceneObject):
 
     def __init__(self, faint: bool = False, names: Sequence[str] = BASIS_NAMES) -> None:
         self.arrows = []
-        for name, hex_color in zip(names, BASIS_HEX):
+        for name, hex_color, faint_role in zip(names, BASIS_HEX, ("faint_i", "faint_j", "faint_k")):
             if faint:
-                arrow = Arrow(faded(hex_color, 0.55, 0.8), width=2.0, head=0.12, on_top=True, depth=10)
+                arrow = Arrow(ink(faint_role), width=2.0, head=0.12, on_top=True, depth=10)
             else:
                 arrow = Arrow(hex_color, width=5.0, label=name, label_color=QColor(hex_color), font_size=18,
                               on_top=True, depth=12)
@@ -368,11 +371,12 @@ class EigenArrows(SceneObject):
 
     def __init__(self, count: int = 3) -> None:
         gl = _gl()
-        self.axes = gl.GLLinePlotItem(pos=np.zeros((2, 3), np.float32), color=faded(EIGEN_HEX, 0.35, 0.55),
+        self.axes = gl.GLLinePlotItem(pos=np.zeros((2, 3), np.float32), color=ink("eigen_axis"),
                                       width=1.5, mode="lines", antialias=True, glOptions="translucent")
         # labelled below the middle of the arrow: clear of the i/j/k labels at the tips
         below = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-        self.arrows = [Arrow(EIGEN_HEX, width=3.5, label="λ", label_color=QColor(EIGEN_HEX), font_size=13,
+        eigen = ink_hex("eigen")
+        self.arrows = [Arrow(eigen, width=3.5, label="λ", label_color=QColor(eigen), font_size=13,
                              head=0.16, label_align=below, on_top=True, depth=11, label_at=0.6)
                        for _ in range(count)]
         self.items = [self.axes] + [item for arrow in self.arrows for item in arrow.items]

@@ -1,27 +1,39 @@
 """The decision boundary: the network's answer over the whole input plane, with the data on top.
 
 For 1-D data it shows the fitted curve through the points instead; for data with more
-than two inputs there is no plane to draw, and it says so."""
+than two inputs there is no plane to draw, and it says so. While the mouse is on a neuron
+of the canvas (`show_neuron`), the plane shows that neuron's output instead (neuron_zoom.py).
+
+The picture is the data colours faded towards the theme's ground (colour_scale.backdrop):
+pale in the light theme, dark in the dark one; a theme switch repaints it and the points'
+outlines and rings, whose colours come from the theme too."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from laegna_gui.core.datasets import Dataset
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.look import style
-from laegna_gui.ui.look.colour_scale import BACKGROUND_LIGHTEN, diverging, diverging_lut, lighten, rgb
+from laegna_gui.ui.look.theme import signals as theme_signals
 from laegna_gui.ui.training.live_state import Kind, LiveState, Part, number_text
+from laegna_gui.ui.training.views.boundary_picture import answer_picture
+from laegna_gui.ui.training.views.boundary_points import DataPoints, with_alpha
 from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range
-from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH, label_style, style_plot, symmetric_scale
+from laegna_gui.ui.training.views.neuron_zoom import Neuron, caption, neuron_picture
+from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH, label_style, style_plot
 
-MAX_POINTS = 5000
-CLASS_RGB = np.array([rgb(style.class_color(k)) for k in range(10)])
+if TYPE_CHECKING:
+    from laegna_gui.core.graph import Graph
+
 NO_PLANE = "No input plane for {n}-D data — see the loss curves"
-RING_FILL = (255, 255, 255, 170)
+CAPTION_ALPHA = 215  # the caption's box: the plot's background over the picture, a little see-through
 TIPS = {
     "plot": "The decision boundary: the network's answer at every point of the input plane — blue where "
             "it says class 1, orange where it says class 0; the boundary is where the colours meet.",
@@ -34,25 +46,10 @@ TIPS = {
 }
 
 
-def _class_colors(n: int) -> np.ndarray:
-    return CLASS_RGB[np.arange(n) % len(CLASS_RGB)]
-
-
-def class_blend(probabilities: np.ndarray) -> np.ndarray:
-    """(ny, nx, K) probabilities → (ny, nx, 3) uint8: the class colours weighted by them, lightened."""
-    mixed = probabilities @ _class_colors(probabilities.shape[-1])
-    return np.rint(np.clip(lighten(mixed), 0, 255)).astype(np.ubyte)
-
-
-def class_fill(probabilities: np.ndarray) -> np.ndarray:
-    """Each pixel painted in the lightened colour of its most probable class."""
-    winners = _class_colors(probabilities.shape[-1])[np.argmax(probabilities, axis=-1)]
-    return np.rint(lighten(winners)).astype(np.ubyte)
-
-
 class BoundaryView(QWidget):
     """`set_data(dataset)` when the data changes; as a live view (`draw_parts`) it follows
-    each snapshot (`show_snapshot`), and says so when there is no valid network."""
+    each snapshot (`show_snapshot`), and says so when there is no valid network.
+    `show_neuron((node id, unit))` shows that neuron's map until `show_neuron(None)`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,10 +58,13 @@ class BoundaryView(QWidget):
         self.snapshot: Snapshot | None = None
         self._extent: tuple[float, ...] | None = None
         self.invalid: str | None = None  # the text shown instead of the picture
-        self._lut = diverging_lut(lightened=BACKGROUND_LIGHTEN)
+        self.graph: Graph | None = None  # the network the snapshots come from: names its neurons
+        self.neuron: Neuron | None = None  # the canvas's neuron under the mouse
+        self._generation = -1  # of the live network on show
         self._build()
         self.show_test.toggled.connect(self._show_test)
         self.discretize.toggled.connect(lambda _on: self._draw())
+        theme_signals().theme_changed.connect(self._theme_changed)  # a method: Qt disconnects it with us
 
     def sizeHint(self) -> QSize:  # noqa: N802 — Qt override: made for a dock about 300 px tall
         return QSize(VIEW_WIDTH, VIEW_HEIGHT)
@@ -73,11 +73,10 @@ class BoundaryView(QWidget):
         self.plot = style_plot(follow_plot(steps=False), "boundaryPlot", TIPS["plot"])
         self.image = pg.ImageItem(axisOrder="row-major")
         self.curve = pg.PlotDataItem(pen=pg.mkPen(style.NEGATIVE, width=3), antialias=True)
-        self.train_points = pg.ScatterPlotItem(size=6)
-        self.test_points = pg.ScatterPlotItem(size=7, brush=None)
+        self.points = DataPoints()
+        self.train_points, self.test_points = self.points.train, self.points.test
         for item in (self.image, self.curve, self.train_points, self.test_points):
             self.plot.addItem(item)
-        self.test_points.setVisible(False)
         self.image.setZValue(-10)
         self.curve.setZValue(10)  # the fit runs over the dots it is fitting
         # says so when a diverging network's answer runs off the plot (its range keeps to the data)
@@ -85,6 +84,12 @@ class BoundaryView(QWidget):
         self.off_chart.setParentItem(self.plot.getPlotItem().vb)  # fixed in the corner, whatever the range
         self.off_chart.setPos(6, 4)
         self.off_chart.setVisible(False)
+        self.caption = pg.TextItem(anchor=(0, 0))  # names the neuron shown instead of the output
+        self.caption.setFont(QFont(self.font().family(), 9))
+        self.caption.setParentItem(self.plot.getPlotItem().vb)
+        self.caption.setPos(4, 4)
+        self.caption.setVisible(False)
+        self._theme_caption()
         self.message = QLabel(NO_PLANE.format(n=3), objectName="boundaryMessage",
                               alignment=Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
@@ -108,36 +113,17 @@ class BoundaryView(QWidget):
     # --- data ----------------------------------------------------------------
     def set_data(self, data: Dataset | None) -> None:
         """New data: new dots. The old picture goes until the next snapshot draws the new one."""
-        self.data, self.snapshot, self._extent, self.invalid = data, None, None, None
+        self.data, self.snapshot, self._extent, self.invalid, self.neuron = data, None, None, None, None
         self.image.setVisible(False)
         self.curve.setVisible(False)
         self.off_chart.setVisible(False)
+        self.caption.setVisible(False)
         n_inputs = 0 if data is None else data.x_train.shape[1]
         self._set_mode("plane" if n_inputs == 2 else "curve" if n_inputs == 1 else "none")
-        if data is None:
-            self.train_points.setData(pos=np.zeros((0, 2)))
-            self.test_points.setData(pos=np.zeros((0, 2)))
-            return
-        scale = symmetric_scale(np.asarray(data.y_train, dtype=float))
-        pos, colors = self._points(data.x_train, data.y_train, scale)
-        outline = pg.mkPen(None) if data.x_train.shape[1] == 1 else pg.mkPen(style.DATA_INK, width=0.8)
-        self.train_points.setData(pos=pos, brush=[pg.mkBrush(c) for c in colors], pen=outline)
-        pos, colors = self._points(data.x_test, data.y_test, scale)
-        self.test_points.setData(pos=pos, pen=[pg.mkPen(c, width=2) for c in colors], brush=pg.mkBrush(RING_FILL))
-        self.plot.enableAutoRange()
-        self._follow_curve()
-
-    def _points(self, x: np.ndarray, y: np.ndarray, scale: float) -> tuple[np.ndarray, list]:
-        x, y = x[:MAX_POINTS], y[:MAX_POINTS]
-        if x.shape[1] == 1:
-            values = np.asarray(y, dtype=float).reshape(len(x), -1)[:, 0]
-            dot = pg.mkColor(style.POSITIVE)
-            dot.setAlpha(150)
-            return np.column_stack([x[:, 0], values]), [dot] * len(x)
-        if self.data.task == "classification":
-            return x[:, :2], [style.class_color(int(k)) for k in y]
-        first = np.asarray(y, dtype=float).reshape(len(x), -1)[:, 0]
-        return x[:, :2], [diverging(v, scale) for v in first]
+        self.points.set_data(data)
+        if data is not None:
+            self.plot.enableAutoRange()
+            self._follow_curve()
 
     def _set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -182,7 +168,13 @@ class BoundaryView(QWidget):
             return [] if self.invalid == text else [lambda: self.show_invalid(text)]
         if state.snapshot is None:  # a new network's first numbers are on their way
             return [self.clear_picture] if self.snapshot is not None or self.invalid else []
-        return [] if state.snapshot is self.snapshot else [lambda: self.show_snapshot(state.snapshot)]
+        return [] if state.snapshot is self.snapshot else [lambda: self._show_live(state)]
+
+    def _show_live(self, state: LiveState) -> None:
+        """The latest snapshot; a neuron hovered in another network (or before a reset) is forgotten."""
+        if state.generation != self._generation:
+            self.neuron, self._generation = None, state.generation
+        self.show_snapshot(state.snapshot, state.graph)
 
     def show_invalid(self, text: str) -> None:
         """No picture, only `text` (why there is no network to draw)."""
@@ -193,21 +185,24 @@ class BoundaryView(QWidget):
 
     def clear_picture(self) -> None:
         """The data without the network's answer (none yet, or not valid)."""
-        self.snapshot = None
+        self.snapshot, self.neuron = None, None
         self.image.setVisible(False)
         self.curve.setVisible(False)
         self.off_chart.setVisible(False)
+        self.caption.setVisible(False)
         if self.invalid is not None:
             self.invalid = None
             self._set_mode(self.mode)
 
-    def show_snapshot(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot, graph: Graph | None = None) -> None:
+        """Draw the network's answer in `snapshot` (of `graph`, if given: it names the neurons)."""
         if snapshot.probes is None:
             return
         if self.invalid is not None:
             self.invalid = None
             self._set_mode(self.mode)
         self.snapshot = snapshot
+        self.graph = graph or self.graph
         probes = snapshot.probes
         mode = "plane" if probes.boundary is not None else "curve" if probes.curve_x is not None else "none"
         if mode != self.mode:
@@ -225,7 +220,14 @@ class BoundaryView(QWidget):
             self._follow_curve()
             self._note_off_chart(values)
             return
-        self._draw_image(np.asarray(probes.boundary))
+        picture = neuron_picture(probes, self.neuron, self.graph)
+        self.caption.setVisible(picture is not None)
+        if picture is None:
+            discrete = self.discretize.isChecked()
+            picture = answer_picture(np.asarray(probes.boundary), self._classifies, discrete)
+        else:
+            self.caption.setText(caption(self.graph, self.neuron))
+        self.image.setImage(picture.image, levels=picture.levels, lut=picture.lut)
         x0, x1, y0, y1 = probes.extent
         self.image.setRect(x0, y0, x1 - x0, y1 - y0)  # after setImage: the scale depends on its size
         if probes.extent != self._extent:
@@ -245,15 +247,23 @@ class BoundaryView(QWidget):
             self.off_chart.setText(f"The fitted curve runs off the chart (it reaches {number_text(peak, 2)})")
         self.off_chart.setVisible(off)
 
-    def _draw_image(self, boundary: np.ndarray) -> None:
-        discrete = self.discretize.isChecked() and self._classifies
-        if not self._classifies:  # 2-D regression: the first output on a scale around 0
-            values = boundary if boundary.ndim == 2 else boundary[:, :, 0]
-            scale = symmetric_scale(values)
-            self.image.setImage(values, levels=(-scale, scale), lut=self._lut)
-        elif boundary.ndim == 2:  # P(class 1)
-            values = (boundary > 0.5).astype(np.float32) if discrete else boundary
-            self.image.setImage(values, levels=(0.0, 1.0), lut=self._lut)
-        else:
-            colors = class_fill(boundary) if discrete else class_blend(boundary)
-            self.image.setImage(colors, levels=(0, 255), lut=None)
+    # --- one neuron, large ------------------------------------------------------
+    def show_neuron(self, neuron: Neuron | None) -> None:
+        """Show the map of `neuron` (node id, unit) instead of the output while the mouse is on
+        it in the canvas (None: the output again). Data without such maps (1-D) keeps the output."""
+        self.neuron = neuron
+        if self.snapshot is not None and self.mode == "plane":
+            self._draw()
+
+    # --- theme -----------------------------------------------------------------
+    def _theme_changed(self, _name: str) -> None:
+        """The backdrop, the points' outlines and rings, and the caption in the new theme."""
+        self.points.paint()
+        self._theme_caption()
+        self._draw()
+
+    def _theme_caption(self) -> None:
+        theme = style.current()
+        self.caption.setColor(theme.text)
+        self.caption.fill = pg.mkBrush(with_alpha(theme.canvas_background, CAPTION_ALPHA))
+        self.caption.update()

@@ -1,0 +1,73 @@
+"""The data on the decision boundary: the training dots and the held-back test rings.
+
+The dots keep their data colours (class colours, or the diverging scale for regression
+targets) in every theme; what goes around them comes from the theme, so they read on its
+backdrop: the outline in the theme's text colour (dark on the pale light backdrop, light
+on the dark one) and the rings filled with the plot's background. `paint` again after a
+theme switch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+from laegna_gui.core.datasets import Dataset
+from laegna_gui.ui.look import style
+from laegna_gui.ui.look.colour_scale import diverging
+from laegna_gui.ui.training.views.plotting import symmetric_scale
+
+MAX_POINTS = 5000
+RING_ALPHA = 170  # a test ring is filled with the plot's background, a little see-through
+NO_POINTS = (np.zeros((0, 2)), [])
+
+
+def with_alpha(colour: QColor, alpha: int) -> QColor:
+    colour = QColor(colour)
+    colour.setAlpha(alpha)
+    return colour
+
+
+def dots(data: Dataset, x: np.ndarray, y: np.ndarray, scale: float) -> tuple[np.ndarray, list]:
+    """(positions, colours) of up to MAX_POINTS samples: (x, y) for 1-D data, the first two
+    inputs otherwise; coloured by class, or by the first target on ±`scale`."""
+    x, y = x[:MAX_POINTS], y[:MAX_POINTS]
+    if x.shape[1] == 1:
+        values = np.asarray(y, dtype=float).reshape(len(x), -1)[:, 0]
+        return np.column_stack([x[:, 0], values]), [with_alpha(style.POSITIVE, 150)] * len(x)
+    if data.task == "classification":
+        return x[:, :2], [style.class_color(int(k)) for k in y]
+    first = np.asarray(y, dtype=float).reshape(len(x), -1)[:, 0]
+    return x[:, :2], [diverging(v, scale) for v in first]
+
+
+class DataPoints:
+    """Two scatter items, `train` and `test` (hidden until asked for), showing a Dataset."""
+
+    def __init__(self) -> None:
+        self.train = pg.ScatterPlotItem(size=6)
+        self.test = pg.ScatterPlotItem(size=7, brush=None)
+        self.test.setVisible(False)
+        self._train, self._test = NO_POINTS, NO_POINTS
+        self._outlined = False
+
+    def set_data(self, data: Dataset | None) -> None:
+        if data is None:
+            self._train, self._test, self._outlined = NO_POINTS, NO_POINTS, False
+        else:
+            scale = symmetric_scale(np.asarray(data.y_train, dtype=float))
+            self._train = dots(data, data.x_train, data.y_train, scale)
+            self._test = dots(data, data.x_test, data.y_test, scale)
+            self._outlined = data.x_train.shape[1] != 1  # a 1-D plot's dots sit on no backdrop
+        self.paint()
+
+    def paint(self) -> None:
+        """The dots in their colours, with the current theme's outline and ring fill."""
+        theme = style.current()
+        pos, colors = self._train
+        outline = pg.mkPen(theme.text, width=0.8) if self._outlined else pg.mkPen(None)
+        self.train.setData(pos=pos, brush=[pg.mkBrush(c) for c in colors], pen=outline)
+        pos, colors = self._test
+        self.test.setData(pos=pos, pen=[pg.mkPen(c, width=2) for c in colors],
+                          brush=pg.mkBrush(with_alpha(theme.canvas_background, RING_ALPHA)))
