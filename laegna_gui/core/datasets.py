@@ -1,7 +1,8 @@
 """Toy datasets, seeded and reproducible, and the train/test split.
 
 Every 2-D dataset lives roughly in [-1, 1]² (the truth-table sets use corners 0/1),
-so the same input plane fits all of them.
+so the same input plane fits all of them — except the "playground" variants, which keep
+TensorFlow Playground's own coordinates (see playground_data).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from laegna_gui.core.errors import DatasetError
 from laegna_gui.core.limits import MAX_SAMPLES
+from laegna_gui.core.playground_data import playground_points, playground_split
 from laegna_gui.core.validate import DataSpec
 
 
@@ -39,7 +41,8 @@ class Dataset:
 class DatasetSettings:
     """How to make the data: which generator, how many points, how noisy, how split.
 
-    `options` holds generator extras (xor/and/or `variant`, line `slope`/`intercept`);
+    `options` holds generator extras (a `variant` from VARIANTS, line `slope`/`intercept`,
+    the formula dataset's `formula`);
     `points` holds the data itself for imported or drawn datasets (name 'custom'; see
     custom_data.make_points). Settings are equal when they make the same data.
     """
@@ -148,6 +151,15 @@ def _affine3d(rng, n, noise, seed: int = 0, **_):
     return x, x @ matrix.T + shift + rng.normal(0, noise, (n, 3))
 
 
+def _or_playground(name: str, make: Callable[..., tuple[np.ndarray, np.ndarray]]):
+    """Laegna's generator, or with variant 'playground' TensorFlow Playground's own version."""
+    def choose(rng: np.random.Generator, n: int, noise: float, **options: Any):
+        if options.get("variant") == "playground":
+            return playground_points(name, rng.random, n, noise)
+        return make(rng, n, noise, **options)
+    return choose
+
+
 @dataclass(frozen=True)
 class Generator:
     """A named toy dataset: how to draw it and what shape of problem it poses."""
@@ -160,18 +172,28 @@ class Generator:
 
 
 GENERATORS: dict[str, Generator] = {
-    "xor": Generator(_truth_table(np.logical_xor), "classification", 2, 2, "Class 1 when exactly one input is on."),
+    "xor": Generator(_or_playground("xor", _truth_table(np.logical_xor)), "classification", 2, 2,
+                     "Class 1 when exactly one input is on."),
     "and": Generator(_truth_table(np.logical_and), "classification", 2, 2, "Class 1 when both inputs are on."),
     "or": Generator(_truth_table(np.logical_or), "classification", 2, 2, "Class 1 when either input is on."),
-    "circle": Generator(_circle, "classification", 2, 2, "A disc inside a ring."),
-    "gauss": Generator(_gauss, "classification", 2, 2, "Two overlapping Gaussian blobs."),
-    "spiral": Generator(_spiral_arms(2), "classification", 2, 2, "Two interleaved spiral arms."),
+    "circle": Generator(_or_playground("circle", _circle), "classification", 2, 2,
+                        "A disc inside a ring."),
+    "gauss": Generator(_or_playground("gauss", _gauss), "classification", 2, 2,
+                       "Two overlapping Gaussian blobs."),
+    "spiral": Generator(_or_playground("spiral", _spiral_arms(2)), "classification", 2, 2,
+                        "Two interleaved spiral arms."),
     "spiral3": Generator(_spiral_arms(3), "classification", 2, 3, "Three interleaved spiral arms."),
     "moons": Generator(_moons, "classification", 2, 2, "Two interlocking half moons."),
     "sine": Generator(_sine, "regression", 1, 1, "y = sin(πx) plus noise."),
     "line": Generator(_line, "regression", 1, 1, "y = m·x + b plus noise."),
     "affine3d": Generator(_affine3d, "regression", 3, 3,
                           "3-D points and their images under a hidden affine map."),
+}
+# The versions a dataset comes in (the first is the default): the truth tables as noisy
+# clouds or their four rows, and TensorFlow Playground's own sets beside Laegna's.
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "xor": ("cloud", "corners", "playground"), "and": ("cloud", "corners"), "or": ("cloud", "corners"),
+    "circle": ("laegna", "playground"), "gauss": ("laegna", "playground"), "spiral": ("laegna", "playground"),
 }
 
 
@@ -181,7 +203,7 @@ def dataset_spec(settings: DatasetSettings) -> DataSpec:
         points = settings.points or {}
         return DataSpec(_width(points.get("x")), points.get("task", "classification"),
                         int(points.get("n_outputs", 2)))
-    gen = _generator(settings.name)
+    gen = _generator(settings)
     return DataSpec(gen.n_inputs, gen.task, gen.n_outputs)
 
 
@@ -192,10 +214,14 @@ def _width(x: Any) -> int:
     return len(x[0]) if x and isinstance(x[0], (list, tuple)) else 0
 
 
-def _generator(name: str) -> Generator:
-    if name not in GENERATORS:
-        raise DatasetError(f"unknown dataset {name!r}; use one of {', '.join(GENERATORS)}, custom")
-    return GENERATORS[name]
+def _generator(settings: DatasetSettings) -> Generator:
+    if settings.name == "formula":
+        from laegna_gui.core.formula_data import formula_generator
+        return formula_generator(settings.options.get("formula", ""))
+    if settings.name not in GENERATORS:
+        raise DatasetError(f"unknown dataset {settings.name!r}; "
+                           f"use one of {', '.join(GENERATORS)}, formula, custom")
+    return GENERATORS[settings.name]
 
 
 def split(x: np.ndarray, y: np.ndarray, test_fraction: float, rng: np.random.Generator):
@@ -214,7 +240,7 @@ def make_dataset(settings: DatasetSettings, seed: int = 0) -> Dataset:
     if settings.name == "custom":
         from laegna_gui.core.custom_data import custom_dataset
         return custom_dataset(settings, seed)
-    gen = _generator(settings.name)
+    gen = _generator(settings)
     if not 4 <= settings.samples <= MAX_SAMPLES:
         raise DatasetError(f"samples must be between 4 and {MAX_SAMPLES}, got {settings.samples}")
     task = gen.task
@@ -224,6 +250,8 @@ def make_dataset(settings: DatasetSettings, seed: int = 0) -> Dataset:
     y = y if task == "classification" else y.astype(np.float32)
     if settings.options.get("variant") == "corners":
         parts = (x, y, x, y)  # four points cannot be split: test on what was learned
+    elif settings.options.get("variant") == "playground":
+        parts = playground_split(x, y, settings.test_fraction, rng.random)
     else:
         parts = split(x, y, settings.test_fraction, rng)
     return Dataset(*parts, task=task, n_outputs=gen.n_outputs, feature_names=feature_names(x.shape[1]))

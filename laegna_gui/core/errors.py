@@ -59,6 +59,15 @@ class DatasetError(LaegnaError):
     """A dataset cannot be generated or imported (bad CSV, bad settings)."""
 
 
+class ExpressionError(LaegnaError):
+    """A typed formula or expression cannot be read. `position` (from 1) points at the mistake."""
+
+    def __init__(self, problem: str, position: int | None = None) -> None:
+        super().__init__(f"position {position}: {problem}" if position else problem)
+        self.problem = problem
+        self.position = position
+
+
 class ProjectFileError(LaegnaError):
     """A project file cannot be read. The message names the field at fault."""
 

@@ -20,6 +20,7 @@ MAX_OUTPUTS = 10  # classes of a classification, target columns of a regression:
 MAX_CLASSES = MAX_OUTPUTS  # distinct class labels an imported target column may hold
 MAX_CSV_BYTES = 50 * 2**20  # a CSV file is read whole into memory; 64 columns of 100,000 rows fit
 MAX_NAME_CHARS = 100  # a feature (column) name: an axis title, not a paragraph
+MAX_EXPRESSION_CHARS = 500  # a typed formula (a dataset, a lesson goal): a line, not a program
 FLOAT32_MAX = float(np.finfo(np.float32).max)  # data and weights are float32: larger values are infinite
 
 # --- networks -----------------------------------------------------------------------------

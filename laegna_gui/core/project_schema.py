@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
+import reprlib
 from typing import Any
 
 from laegna_gui.core.custom_data import Points, make_points
-from laegna_gui.core.datasets import GENERATORS, DatasetSettings
-from laegna_gui.core.errors import GraphError, ProjectFileError
+from laegna_gui.core.datasets import GENERATORS, VARIANTS, DatasetSettings
+from laegna_gui.core.errors import GraphError, LaegnaError, ProjectFileError
+from laegna_gui.core.formula_data import parse_formula
 from laegna_gui.core.graph import Graph
 from laegna_gui.core.limits import (  # noqa: F401 — MAX_NODES, MAX_EDGES are imported from here too
     MAX_BATCH_SIZE,
     MAX_EDGES,
+    MAX_EXPRESSION_CHARS,
     MAX_FEATURES,
     MAX_NAME_CHARS,
     MAX_NODE_ID_CHARS,
@@ -117,26 +120,39 @@ def read_graph(data: dict) -> Graph:
     return graph
 
 
-def _options(data: dict) -> dict[str, Any]:
+def _options(data: dict, name: str) -> dict[str, Any]:
     options = require(data, "options", dict, "dataset") if "options" in data else {}
+    if name == "formula" and "formula" not in options:
+        raise ProjectFileError("dataset.options.formula is missing")
     for key, value in options.items():
-        if key == "variant" and value in ("cloud", "corners"):
+        if key == "variant" and value in VARIANTS.get(name, ()):
             continue
         if key in ("slope", "intercept") and isinstance(value, (int, float)) and not isinstance(value, bool) \
                 and abs(value) <= 100:
             continue
-        raise ProjectFileError(f"dataset.options.{key}: unknown option or bad value {value!r}")
+        if key == "formula" and name == "formula":
+            _check_formula(value)
+            continue
+        raise ProjectFileError(f"dataset.options.{key}: unknown option or bad value {reprlib.repr(value)}")
     return options
 
 
+def _check_formula(value: Any) -> None:
+    check_text(value, "dataset.options.formula", MAX_EXPRESSION_CHARS)
+    try:
+        parse_formula(value)
+    except LaegnaError as exc:
+        raise ProjectFileError(f"dataset.options.formula: {exc}") from None
+
+
 def read_dataset(data: dict) -> DatasetSettings:
-    name = _choice(data, "name", (*GENERATORS, "custom"), "dataset")
+    name = _choice(data, "name", (*GENERATORS, "formula", "custom"), "dataset")
     return DatasetSettings(
         name=name,
         samples=require(data, "samples", int, "dataset", low=4, high=MAX_SAMPLES),
         noise=require(data, "noise", float, "dataset", low=0, high=2),
         test_fraction=require(data, "test_fraction", float, "dataset", low=0, high=0.9),
-        options=_options(data),
+        options=_options(data, name),
         points=read_points(require(data, "points", dict, "dataset")) if name == "custom" else None,
     )
 

@@ -278,13 +278,15 @@ def test_regression_preview_plots_x_against_y(panel, document):
     assert xs == pytest.approx(data.x_train[:, 0]) and ys == pytest.approx(data.y_train[:, 0])
 
 
-def test_variant_only_for_truth_tables(panel, document):
+def test_variants_follow_the_dataset(panel, document):
     variant = panel.findChild(QComboBox, "variantCombo")
     combo = panel.findChild(QComboBox, "datasetCombo")
-    for name, enabled in (("xor", True), ("circle", False), ("and", True), ("sine", False), ("or", True)):
+    for name, offered in (("xor", ["cloud", "corners", "playground"]), ("circle", ["laegna", "playground"]),
+                          ("and", ["cloud", "corners"]), ("sine", []), ("or", ["cloud", "corners"])):
         combo.setCurrentIndex(combo.findData(name))
         assert document.project.dataset.name == name
-        assert variant.isEnabled() is enabled, name
+        assert variant.isEnabled() is bool(offered), name
+        assert [variant.itemData(i) for i in range(variant.count())] == (offered or [None])
     variant.setCurrentIndex(variant.findData("corners"))
     assert document.project.dataset.options["variant"] == "corners"
     assert len(panel.preview.train_item.data) == 4

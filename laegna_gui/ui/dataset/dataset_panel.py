@@ -21,30 +21,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from laegna_gui.core.datasets import GENERATORS, MAX_SAMPLES, Dataset, DatasetSettings, make_dataset
+from laegna_gui.core.datasets import GENERATORS, MAX_SAMPLES, VARIANTS, Dataset, DatasetSettings, make_dataset
 from laegna_gui.core.drawn_points import too_few_points, unsplit_dataset
 from laegna_gui.core.errors import LaegnaError
+from laegna_gui.core.formula_data import DEFAULT_FORMULA
 from laegna_gui.ui.look import style
 from laegna_gui.ui.look.theme_restyle import theme_plot
 from laegna_gui.ui.look.colour_scale import diverging
 from laegna_gui.ui.dataset.csv_import_dialog import CsvImportDialog, open_csv_import
+from laegna_gui.ui.dataset.formula_field import FormulaField
+from laegna_gui.ui.dataset.variant_combo import VariantCombo
 from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.naming import name_parts
 from laegna_gui.ui.dataset.point_editor import PointDrawingBar, PointEditor
 from laegna_gui.ui.signals import signals_blocked
 
-TRUTH_TABLES = ("xor", "and", "or")
 TITLES = {"xor": "XOR", "and": "AND", "or": "OR", "circle": "Circle", "gauss": "Gaussian blobs",
           "spiral": "Spiral", "spiral3": "Spiral, 3 arms", "moons": "Moons", "sine": "Sine (regression)",
-          "line": "Line (regression)", "affine3d": "Affine 3-D (regression)"}
-VARIANTS = {"cloud": "Noisy points scattered around the four corners of the truth table.",
-            "corners": "Exactly the four truth-table rows — the classic perceptron exercise."}
+          "line": "Line (regression)", "affine3d": "Affine 3-D (regression)", "formula": "Formula (typed)"}
+FORMULA_HELP = "Data made by a rule you type, such as label = x1·x2 > 0 or y = sin(3·x1)."
 RAMP_STEPS = 21
 MAX_PREVIEW = 5000  # more dots only slow the plot down; the count label says when we thin them
 
 TIPS = {
     "dataset": "The toy problem the network learns; hover an entry to see what it is.",
-    "variant": "Cloud scatters noisy points around the corners; corners uses just the four truth-table rows.",
+    "variant": "Which version of the dataset: the truth tables as noisy clouds or just their four rows; "
+               "TensorFlow Playground's own XOR, circle, Gaussian and spiral sets beside Laegna's.",
+    "formula": "The rule that makes the data: 'label = …' for two classes, 'y = …' for a number.",
     "samples": "How many points to draw: more data shows the pattern more clearly and makes overfitting harder.",
     "noise": "How much random jitter each point gets; noisy data blurs the boundary the network must find.",
     "split": "The share of points held back as a test set: the network never trains on them, so they "
@@ -129,6 +132,7 @@ class DatasetPanel(QWidget):
         self.setObjectName("datasetPanel")
         self.document = document
         self._custom: DatasetSettings | None = None  # the project's own points, so they can be chosen again
+        self._formula = DEFAULT_FORMULA  # the last formula that made data, for choosing Formula again
         self._build()
         self._connect()
         document.dataset_changed.connect(self.refresh)
@@ -139,15 +143,14 @@ class DatasetPanel(QWidget):
     # --- building ------------------------------------------------------------
     def _build(self) -> None:
         self.combo = QComboBox(objectName="datasetCombo", toolTip=TIPS["dataset"])
-        for i, (name, gen) in enumerate(GENERATORS.items()):
+        helps = {name: gen.help for name, gen in GENERATORS.items()} | {"formula": FORMULA_HELP}
+        for i, (name, text) in enumerate(helps.items()):
             self.combo.addItem(TITLES.get(name, name), name)
-            self.combo.setItemData(i, gen.help, Qt.ItemDataRole.ToolTipRole)
+            self.combo.setItemData(i, text, Qt.ItemDataRole.ToolTipRole)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.combo.setMinimumContentsLength(8)  # long names must not keep a narrow dock wide
-        self.variant = QComboBox(objectName="variantCombo", toolTip=TIPS["variant"])
-        for i, (name, tip) in enumerate(VARIANTS.items()):
-            self.variant.addItem(name, name)
-            self.variant.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
+        self.variant = VariantCombo(self)
+        self.formula = FormulaField(self)
         self.samples = QSpinBox(objectName="samplesSpin", toolTip=TIPS["samples"], keyboardTracking=False,
                                 minimum=4, maximum=MAX_SAMPLES, singleStep=50, groupSeparatorShown=True)
         self.noise = QDoubleSpinBox(objectName="noiseSpin", toolTip=TIPS["noise"], keyboardTracking=False,
@@ -171,9 +174,10 @@ class DatasetPanel(QWidget):
         split_row = QHBoxLayout()
         split_row.addWidget(self.split, 1)
         split_row.addWidget(self.split_value)
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        rows = (("Dataset", self.combo, "dataset"), ("Variant", self.variant, "variant"),
+        rows = (("Dataset", self.combo, "dataset"), ("Formula", self.formula, "formula"),
+                ("Variant", self.variant, "variant"),
                 ("Samples", self.samples, "samples"), ("Noise", self.noise, "noise"),
                 ("Test split", split_row, "split"), ("Seed", self.seed, "seed"))
         for text, field, tip in rows:
@@ -196,6 +200,7 @@ class DatasetPanel(QWidget):
         self.combo.currentIndexChanged.connect(lambda _i: self._choose(self.combo.currentData()))
         self.variant.currentIndexChanged.connect(
             lambda _i: self._change(options=self._settings.options | {"variant": self.variant.currentData()}))
+        self.formula.formula_entered.connect(self._enter_formula)
         self.samples.valueChanged.connect(lambda v: self._change(samples=v))
         self.noise.valueChanged.connect(lambda v: self._change(noise=round(v, 4)))
         self.split.sliderMoved.connect(self._show_split)
@@ -239,9 +244,27 @@ class DatasetPanel(QWidget):
         if name == "custom":
             self.document.set_dataset(self._custom)
             return
-        keep = {k: v for k, v in current.options.items() if k == "variant" and name in TRUTH_TABLES}
+        variant = current.options.get("variant")  # xor's playground version leads to circle's
+        keep = {"variant": variant} if variant in VARIANTS.get(name, ()) else {}
+        if name == "formula":
+            keep = {"formula": self._formula}  # the last one that made data here
         samples = min(max(current.samples, 4), MAX_SAMPLES)
         self.document.set_dataset(replace(current, name=name, samples=samples, options=keep, points=None))
+
+    def _enter_formula(self, text: str) -> None:
+        """Make data from a typed formula; a formula that cannot make any keeps the data as it is
+        and says why under the line."""
+        current = self._settings
+        if current.name != "formula" or text == current.options.get("formula"):
+            self.formula.clear_problem()
+            return
+        candidate = replace(current, options={"formula": text})
+        try:
+            make_dataset(candidate, self.document.project.seed)
+        except LaegnaError as exc:
+            self.formula.show_problem(str(exc))
+            return
+        self.document.set_dataset(candidate)
 
     def import_csv(self) -> CsvImportDialog | None:
         """Ask for a CSV file and open the import dialog on it (None if no file was chosen)."""
@@ -258,10 +281,16 @@ class DatasetPanel(QWidget):
         settings = self._settings
         if settings.name == "custom":
             self._custom = settings
+        if settings.name == "formula":
+            self._formula = settings.options["formula"]
+            self.formula.show_formula(self._formula)
+        else:
+            self.formula.discard_edit()
+        self._form.setRowVisible(self.formula, settings.name == "formula")
         with signals_blocked(self.combo, self.variant, self.samples, self.noise, self.split, self.seed):
             self._sync_custom_entry()
             self.combo.setCurrentIndex(self.combo.findData(settings.name))
-            self.variant.setCurrentIndex(self.variant.findData(settings.options.get("variant", "cloud")))
+            self.variant.show_variants(settings.name, settings.options.get("variant"))
             self.samples.setValue(settings.samples)
             self.noise.setValue(settings.noise)
             self.split.setValue(round(settings.test_fraction * 100))
@@ -286,8 +315,7 @@ class DatasetPanel(QWidget):
 
     def _enable(self, settings: DatasetSettings) -> None:
         generated = settings.name != "custom"
-        corners = settings.options.get("variant") == "corners" and settings.name in TRUTH_TABLES
-        self.variant.setEnabled(settings.name in TRUTH_TABLES)
+        corners = settings.options.get("variant") == "corners"
         self.samples.setEnabled(generated and not corners)
         self.noise.setEnabled(generated and not corners)
         self.split.setEnabled(not corners)
