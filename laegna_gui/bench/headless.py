@@ -123,7 +123,7 @@ class TorchLoop:
         for _ in range(k):
             batch = self.next_batch()
             self.optimizer.zero_grad()
-            loss = self.objective(self.network(self.x[batch]), self.y[batch]) + self.penalty()
+            loss = self.objective.loss_of(self.network, self.x[batch], self.y[batch]) + self.penalty()
             loss.backward()
             if clip:
                 clip_grad_norm_(self.params, self.settings.clip_norm)

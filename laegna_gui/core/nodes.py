@@ -16,7 +16,7 @@ DERIVED_FEATURES = ("x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2")
 FEATURE_TITLES = {"x1": "x1", "x2": "x2", "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2",
                   "sin_x1": "sin x1", "sin_x2": "sin x2"}
 ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "softmax", "linear", "step")
-INITS = ("xavier", "he", "normal", "zeros")
+INITS = ("xavier", "he", "normal", "zeros", "playground")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,11 @@ NODE_TYPES: dict[str, NodeType] = {
             "A fully connected layer: every output is a weighted sum of all inputs plus a bias.",
             (Param("units", "int", 4, "How many neurons (outputs) the layer has.", 1, MAX_UNITS),
              Param("bias", "bool", True, "A bias shifts each neuron's sum, like the intercept b in y = m·x + b."),
-             Param("init", "choice", "xavier", "How the weights start before training.", choices=INITS)),
+             Param("init", "choice", "xavier",
+                   "How the weights start before training. xavier: uniform, narrower for wider layers "
+                   "(suits tanh and sigmoid); he: wider, for ReLU; normal: spread 0.5; zeros: all 0, so "
+                   "the neurons stay alike; playground: uniform in −0.5…0.5 with biases 0.1, as "
+                   "TensorFlow Playground starts. Biases start at 0 otherwise.", choices=INITS)),
             label=lambda p: f"Dense {p['units']}",
         ),
         NodeType(

@@ -18,7 +18,8 @@ from laegna_gui.core.graph import Graph, Node
 from laegna_gui.core.limits import MAX_PARAMETERS
 from laegna_gui.core.nodes import RAW_FEATURES, node_type
 
-LOSSES = ("mse", "mae", "bce", "cross_entropy", "hinge")
+# half_mse is ½(o − t)² averaged, TensorFlow Playground's squared error: half of mse's slope
+LOSSES = ("mse", "half_mse", "mae", "bce", "cross_entropy", "hinge")
 
 
 class TooManyParametersError(GraphError):
@@ -152,8 +153,8 @@ def check_loss(graph: Graph, width: int, spec: DataSpec, loss: str) -> None:
     if loss not in LOSSES:
         raise LossMismatchError(f"unknown loss {loss!r}; use one of {', '.join(LOSSES)}")
     if spec.task == "regression":
-        if loss not in ("mse", "mae"):
-            raise LossMismatchError(f"{loss} is for classes; for regression use mse or mae")
+        if loss not in ("mse", "half_mse", "mae"):
+            raise LossMismatchError(f"{loss} is for classes; for regression use mse, half_mse or mae")
         return
     last = final_activation(graph)
     if loss == "cross_entropy" and width < 2:

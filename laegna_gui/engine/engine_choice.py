@@ -97,8 +97,11 @@ class EngineChoice:
             if s.optimizer == "rmsprop":
                 momentum = s.momentum if s.momentum > 0 else 0.99  # its averaging constant
             regular = REGULARIZATIONS[s.regularization] if s.reg_rate != 0 else 0
-            config = np.array([loss_kind(o), OPTIMIZERS[s.optimizer], s.learning_rate, momentum, regular,
-                               s.reg_rate, float(s.clip), s.clip_norm], dtype=np.float64)
+            fused = o.fuses and self.network.logits_id is not None
+            read = self.network.logits_id if fused else self.network.output_id
+            config = np.array([loss_kind(o, fused), OPTIMIZERS[s.optimizer], s.learning_rate, momentum, regular,
+                               s.reg_rate, float(s.clip), s.clip_norm, self.analysis.order.index(read)],
+                              dtype=np.float64)
             self._config = (s, o, config)
         return self._config[2]
 

@@ -36,13 +36,13 @@ def fixed_samples(n_train: int, n_test: int, seed: int) -> tuple[torch.Tensor | 
 @torch.no_grad()
 def batch_loss(trainer, batch: torch.Tensor) -> float:
     trainer.network.eval()
-    return trainer.objective(trainer.network(trainer.x_train[batch]), trainer.y_train[batch]).item()
+    return trainer.objective.loss_of(trainer.network, trainer.x_train[batch], trainer.y_train[batch]).item()
 
 
 @torch.no_grad()
 def _score(trainer, x: torch.Tensor, y: torch.Tensor, labels: np.ndarray) -> tuple[float, float | None]:
-    output = trainer.network(x)
-    loss = trainer.objective(output, y).item()
+    output, logits = trainer.network.scored(x)
+    loss = trainer.objective(output, logits, y).item()
     if not trainer.objective.classifies:
         return loss, None
     predicted = trainer.objective.predict(output).numpy()

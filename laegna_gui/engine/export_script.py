@@ -16,6 +16,7 @@ from laegna_gui.core.datasets import make_dataset
 from laegna_gui.core.errors import GraphError, LaegnaError
 from laegna_gui.core.project import Project
 from laegna_gui.core.validate import final_activation
+from laegna_gui.engine.network import squashed_logits
 from laegna_gui.engine.objective import Objective
 from laegna_gui.engine.script_data import Section, data_section, one_line
 from laegna_gui.engine.script_network import NetworkWriter
@@ -89,12 +90,15 @@ class ScriptParts:
         self.data = make_dataset(project.dataset, project.seed)
         self.analysis = project.analyse()
         graph = project.graph
-        self.network = NetworkWriter(graph, self.analysis, self.data.spec)
+        output_id = self.analysis.order[-1]
+        width = self.analysis.widths[output_id]
+        self.objective = Objective(project.training.loss, self.data.task, width, final_activation(graph))
+        # the loss reads the logits where the app's does (GraphNetwork.scored)
+        logits = squashed_logits(graph, output_id) if self.objective.fuses else None
+        self.network = NetworkWriter(graph, self.analysis, self.data.spec, logits)
         self.has_batch_norm = bool(graph.nodes_of_type("batch_norm"))
         if self.has_batch_norm and len(self.data.x_train) < 2:
             raise GraphError("batch norm needs at least 2 training points; add points or remove batch norm")
-        width = self.analysis.widths[self.network.order[-1]]
-        self.objective = Objective(project.training.loss, self.data.task, width, final_activation(graph))
 
 
 def pytorch_script(project: Project, steps: int, filename: str = "network.py") -> str:
@@ -104,10 +108,11 @@ def pytorch_script(project: Project, steps: int, filename: str = "network.py") -
     if not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
         raise LaegnaError(f"steps must be a whole number from 0 to {MAX_STEPS:,}, got {steps!r}")
     parts = ScriptParts(project)
-    data = data_section(project.dataset)
+    data = data_section(project.dataset, project.seed)
     has_dropout = parts.network.has_dropout()
     training = training_section(project.training, parts.objective, len(parts.data.x_train),
-                                parts.network.dense_weights(), parts.has_batch_norm, has_dropout)
+                                parts.network.dense_weights(), parts.has_batch_norm, has_dropout,
+                                fused=parts.network.logits is not None)
     body = data.code + random_numbers_code(has_dropout) + parts.network.code() + training.code
     return (_header(project, steps, one_line(filename), uses_functional="F." in body)
             + _constants("# the data", data) + _constants("# training", training)

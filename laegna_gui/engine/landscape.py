@@ -165,7 +165,7 @@ def compute_landscape(trainer, n: int = 25, span: float = 1.0, mode: str = "rand
                 for j in range(n):
                     for k in moving:
                         state[k].copy_(row[k][j])
-                    losses[i, j] = trainer.objective(network(x), y).item()
+                    losses[i, j] = trainer.objective.loss_of(network, x, y).item()
                 if progress is not None:
                     progress((i + 1) / n)
     finally:

@@ -83,6 +83,8 @@ def activation_module(function: str, slope: float) -> nn.Module:
 
 
 def init_dense(layer: nn.Linear, init: str, generator: torch.Generator) -> None:
+    """The weights drawn from `generator` (in this order, so the exported script draws the
+    same); biases 0, or 0.1 for "playground" (TensorFlow Playground's nn.ts)."""
     with torch.no_grad():
         if init == "xavier":
             nn.init.xavier_uniform_(layer.weight, generator=generator)
@@ -90,10 +92,12 @@ def init_dense(layer: nn.Linear, init: str, generator: torch.Generator) -> None:
             nn.init.kaiming_uniform_(layer.weight, nonlinearity="relu", generator=generator)
         elif init == "normal":
             nn.init.normal_(layer.weight, 0.0, 0.5, generator=generator)
+        elif init == "playground":
+            nn.init.uniform_(layer.weight, -0.5, 0.5, generator=generator)
         else:
             nn.init.zeros_(layer.weight)
         if layer.bias is not None:
-            nn.init.zeros_(layer.bias)
+            nn.init.constant_(layer.bias, 0.1 if init == "playground" else 0.0)
 
 
 def build_layer(node: Node, in_width: int, width: int, n_inputs: int,

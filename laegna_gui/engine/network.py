@@ -47,6 +47,7 @@ class GraphNetwork(nn.Module):
             if layer is not None:
                 self.layers[_slot(node_id)] = layer
         self.output_id = next(n for n in self.order if self.kinds[n] == "output")
+        self.logits_id = squashed_logits(graph, self.output_id)
         self._dropouts = [self.layer(n) for n in self.order if self.kinds[n] == "dropout"]
         self._macs_per_row = sum(layer.in_features * layer.out_features for layer in self.layers.values()
                                  if isinstance(layer, nn.Linear))
@@ -88,6 +89,14 @@ class GraphNetwork(nn.Module):
         result = outputs[self.output_id]
         return (result, outputs) if keep else result
 
+    def scored(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(output, logits): the logits are what the sigmoid or softmax that gives the output
+        squashed (None when no such block feeds the output directly); the loss reads them."""
+        if self.logits_id is None:
+            return self(x), None
+        output, outputs = self(x, keep=True)
+        return output, outputs[self.logits_id]
+
     def layer(self, node_id: str) -> nn.Module:
         """The torch module of a node that has one (input, dense, activation, …)."""
         return self.layers[_slot(node_id)]
@@ -116,6 +125,15 @@ class GraphNetwork(nn.Module):
 
 
 _SLOT_PREFIX = "n_"
+
+
+def squashed_logits(graph: Graph, output_id: str) -> str | None:
+    """The node whose values a sigmoid or softmax squashes straight into the output, if one does."""
+    (last,) = graph.inputs_of(output_id)
+    node = graph.node(last)
+    if node.type == "activation" and node.params["function"] in ("sigmoid", "softmax"):
+        return graph.inputs_of(last)[0]
+    return None
 
 
 def _checker(cancel: CancelToken):

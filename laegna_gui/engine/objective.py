@@ -1,4 +1,11 @@
-"""What the network is trained to do: target encoding, the loss, and how outputs become answers."""
+"""What the network is trained to do: target encoding, the loss, and how outputs become answers.
+
+Log loss after a sigmoid and cross-entropy after a softmax are computed from the logits
+(the squashing's input), as softplus and log-sum-exp: in float32 a sigmoid rounds to
+exactly 1 from about z = 17 on, so a loss computed from the probability has to be
+clamped, and a confidently wrong point then costs at most 16 and teaches nothing. From the
+logits it costs about |z| and its slope is p − t, however wrong it is.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +30,8 @@ class Objective:
         self.last = last_activation
         self.signed = loss == "hinge" or last_activation not in _ZERO_ONE
         self.threshold = 0.0 if self.signed else 0.5
+        # log loss after a sigmoid, cross-entropy after a softmax: computed from the logits
+        self.fuses = (loss, last_activation) in (("bce", "sigmoid"), ("cross_entropy", "softmax"))
 
     @property
     def classifies(self) -> bool:
@@ -40,12 +49,25 @@ class Objective:
             return labels
         return F.one_hot(labels, self.width).to(torch.float32)
 
-    def __call__(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def loss_of(self, network, x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """The loss of a GraphNetwork on the points x (from the logits where it fuses)."""
+        return self(*network.scored(x), target)
+
+    def __call__(self, output: torch.Tensor, logits: torch.Tensor | None, target: torch.Tensor) -> torch.Tensor:
+        """The loss of `output`; `logits` is the input of the sigmoid or softmax that gave
+        it (GraphNetwork.scored), or None where no such block feeds the output directly."""
+        if self.fuses and logits is not None:
+            if self.loss == "bce":  # (1 − t)·z + softplus(−z); a NaN logit gives a NaN loss
+                return F.binary_cross_entropy_with_logits(logits, target)
+            return F.cross_entropy(logits, target)
         if self.loss == "mse":
             return F.mse_loss(output, target)
+        if self.loss == "half_mse":  # TensorFlow Playground's ½(o − t)², averaged
+            return 0.5 * F.mse_loss(output, target)
         if self.loss == "mae":
             return F.l1_loss(output, target)
         if self.loss == "bce":
+            # (only when a dropout sits between the sigmoid and the output: no logits to use)
             # written out so a NaN output gives a NaN loss (torch's BCE raises instead);
             # clamping keeps log() finite when a sigmoid saturates to exactly 0 or 1
             p = output.clamp(1e-7, 1 - 1e-7)

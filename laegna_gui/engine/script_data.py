@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from laegna_gui.core.datasets import GENERATORS, DatasetSettings
+from laegna_gui.core.datasets import GENERATORS, DatasetSettings, make_dataset
 
 Constants = list[tuple[str, str, str]]  # (NAME, value as code, comment)
 
@@ -157,10 +157,21 @@ def make_data():
 '''
 
 
-def data_section(settings: DatasetSettings) -> Section:
+_MAKE_GENERATED_DATA = '''
+
+def make_data():
+    """The points exactly as Laegna made them, already split into training and test points."""
+    return (np.asarray(TRAIN_X, dtype=np.float32), np.asarray(TRAIN_Y, dtype=np.{dtype}),
+            np.asarray(TEST_X, dtype=np.float32), np.asarray(TEST_Y, dtype=np.{dtype}))
+'''
+
+
+def data_section(settings: DatasetSettings, seed: int = 0) -> Section:
     """Constants and code for `make_data()`, which returns (x_train, y_train, x_test, y_test)."""
     if settings.name == "custom":
         return _custom_section(settings)
+    if settings.name == "formula" or settings.options.get("variant") == "playground":
+        return _generated_section(settings, seed)
     gen = GENERATORS[settings.name]
     classifies = gen.task == "classification"
     if settings.options.get("variant") == "corners":
@@ -188,6 +199,22 @@ def _points_code(settings: DatasetSettings) -> str:
         return _SPIRAL.format(help=gen.help, arms=gen.n_outputs)
     head = _HIDDEN_AFFINE if name == "affine3d" else ""
     return head + f'\n\ndef make_points(rng):\n    """{gen.help}"""' + _BODIES[name]
+
+
+def _generated_section(settings: DatasetSettings, seed: int) -> Section:
+    """A typed formula, or TensorFlow Playground's own generators (their random draws run
+    loop by loop in the playground's order): the script carries the points themselves, so it
+    trains on exactly the app's data without a copy of the generator or the parser."""
+    data = make_dataset(settings, seed)
+    made = (f"the formula {one_line(settings.options.get('formula', ''))}" if settings.name == "formula"
+            else f"TensorFlow Playground's {settings.name} data")
+    comment = textwrap.wrap(f"the points as Laegna generated them from {made}", 90)
+    arrays = {"TRAIN_X": data.x_train, "TRAIN_Y": data.y_train, "TEST_X": data.x_test, "TEST_Y": data.y_test}
+    literal = "\n\n" + "".join(f"# {line}\n" for line in comment) + "".join(
+        f"{name} = {_rows_literal(_stored(a)) if a.ndim == 2 else _flat_literal(_stored(a))}\n"
+        for name, a in arrays.items())
+    dtype = "int64" if data.task == "classification" else "float32"
+    return Section([], literal + _MAKE_GENERATED_DATA.format(dtype=dtype))
 
 
 def _custom_section(settings: DatasetSettings) -> Section:

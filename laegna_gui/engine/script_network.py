@@ -4,7 +4,9 @@ The module creates its layers in the graph's topological order, as `GraphNetwork
 the generator seeded with SEED draws the initial weights in the same order as in Laegna.
 Dropout layers are the script's own `Dropout` (engine/layers.py SeededDropout): their masks
 come from `dropout_keep` (see script_training.random_numbers_code) for the layer's place in
-that order and the training step, not from torch's global generator.
+that order and the training step, not from torch's global generator. Where the loss is
+computed from the logits (engine/objective.py), `Network.logits` gives them and `forward`
+squashes them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ _SCRIPT_NAMES = {
     "x", "self", "seed", "generator", "np", "torch", "nn", "F", "math", "json", "argparse",
     "make_points", "hidden_affine", "split", "make_data", "StepFunction", "input_features", "Network",
     "encode", "loss_fn", "predict", "batches", "penalty", "train", "evaluate", "main",
-    "splitmix64", "epoch_order", "dropout_keep", "Dropout",
+    "splitmix64", "epoch_order", "dropout_keep", "Dropout", "logits",
 }
 _RESERVED = set(keyword.kwlist) | set(dir(builtins)) | set(dir(nn.Module)) | {"training"} | _SCRIPT_NAMES
 _FEATURES = {"x1": "x1", "x2": "x2", "x1^2": "x1 ** 2", "x2^2": "x2 ** 2", "x1*x2": "x1 * x2",
@@ -34,7 +36,8 @@ _ACTIVATIONS = {"relu": "torch.relu({})", "sigmoid": "torch.sigmoid({})", "tanh"
 _INITS = {"xavier": "nn.init.xavier_uniform_({}, generator=generator)",
           "he": 'nn.init.kaiming_uniform_({}, nonlinearity="relu", generator=generator)',
           "normal": "nn.init.normal_({}, 0.0, 0.5, generator=generator)",
-          "zeros": "nn.init.zeros_({})"}
+          "zeros": "nn.init.zeros_({})",
+          "playground": "nn.init.uniform_({}, -0.5, 0.5, generator=generator)"}
 MAX_PLAIN_SUM = 4  # torch.stack(...).sum(0) adds up to 4 tensors in order; beyond, it groups them
 
 STEP_FUNCTION = '''
@@ -96,9 +99,12 @@ def python_names(order: tuple[str, ...]) -> dict[str, str]:
 class NetworkWriter:
     """Writes the `Network` class (and the helpers it needs) for one validated graph."""
 
-    def __init__(self, graph: Graph, analysis: Analysis, spec: DataSpec) -> None:
+    def __init__(self, graph: Graph, analysis: Analysis, spec: DataSpec, logits: str | None = None) -> None:
+        """`logits`: the node whose values the loss reads, squashed by the sigmoid or softmax
+        that gives the output; None when the loss reads the output."""
         self.graph, self.analysis, self.spec = graph, analysis, spec
         self.order = analysis.order
+        self.logits = logits
         self.names = python_names(self.order)
         self.kinds = {n: graph.node(n).type for n in self.order}
         self.values = self._value_names()
@@ -158,7 +164,14 @@ class NetworkWriter:
                       "        generator = torch.Generator().manual_seed(seed)"]
             lines += [f"        {line}" for line in init]
         lines += ["", "    def forward(self, x):"]
-        lines += [f"        {line}" for line in self._forward()]
+        if self.logits is None:
+            lines += [f"        {line}" for line in self._forward(self.order[-2])]  # (order[-1] is the output)
+        else:
+            function = self.graph.node(self.order[-2]).params["function"]
+            lines += [f"        return {_ACTIVATIONS[function].format('self.logits(x)')}", "",
+                      "    def logits(self, x):",
+                      f'        """The scores the final {function} squashes: the loss is computed from them."""']
+            lines += [f"        {line}" for line in self._forward(self.logits)]
         return "\n".join(lines) + "\n"
 
     def _summary(self) -> str:
@@ -191,22 +204,21 @@ class NetworkWriter:
             if node.type != "dense":
                 continue
             lines.append(_INITS[node.params["init"]].format(f"self.{name}.weight"))
-            if node.params["bias"]:
+            if node.params["bias"] and node.params["init"] == "playground":
+                lines.append(f"nn.init.constant_(self.{name}.bias, 0.1)  # as TensorFlow Playground")
+            elif node.params["bias"]:
                 lines.append(f"nn.init.zeros_(self.{name}.bias)")
         return lines
 
-    def _forward(self) -> list[str]:
+    def _forward(self, last: str) -> list[str]:
+        """The nodes up to `last` in order (every node before it feeds it), returning its value."""
         lines = []
-        for node_id in self.order:
-            sources = [self.values[s] for s in self.graph.inputs_of(node_id)]
-            if self.kinds[node_id] == "output":
-                lines.append(f"return {sources[0]}")
-                continue
-            expression = self._expression(node_id, sources)
+        for node_id in self.order[:self.order.index(last) + 1]:
+            expression = self._expression(node_id, [self.values[s] for s in self.graph.inputs_of(node_id)])
             target = self.values[node_id]
             if expression != target:
                 lines.append(f"{target} = {expression}")
-        return lines
+        return lines + [f"return {self.values[last]}"]
 
     def _expression(self, node_id: str, sources: list[str]) -> str:
         node, name = self.graph.node(node_id), self.names[node_id]

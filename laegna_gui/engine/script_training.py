@@ -15,15 +15,18 @@ from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.engine.objective import Objective
 from laegna_gui.engine.script_data import Constants, Section
 
-_LOSS_NAMES = {"mse": "Mean squared error", "mae": "Mean absolute error", "bce": "Log loss (binary cross-entropy)",
+_LOSS_NAMES = {"mse": "Mean squared error",
+               "half_mse": "Squared error, ½ — as TensorFlow Playground: the mean of ½(output − target)²",
+               "mae": "Mean absolute error", "bce": "Log loss (binary cross-entropy)",
                "cross_entropy": "Cross-entropy", "hinge": "Hinge loss"}
 _OPTIMIZER_NAMES = {"sgd": "plain SGD", "momentum": "SGD with momentum", "nesterov": "SGD with Nesterov momentum",
                     "rmsprop": "RMSprop", "adam": "Adam", "nadam": "NAdam"}
 
 
 def training_section(s: TrainingSettings, objective: Objective, n_train: int, dense_weights: list[str],
-                     has_batch_norm: bool, has_dropout: bool = False) -> Section:
-    """Constants and code for encode/loss_fn/predict, batches, penalty, train and evaluate."""
+                     has_batch_norm: bool, has_dropout: bool = False, fused: bool = False) -> Section:
+    """Constants and code for encode/loss_fn/predict, batches, penalty, train and evaluate.
+    `fused`: the loss is computed from the network's logits (`model.logits`)."""
     batch = s.batch_size if 0 < s.batch_size < n_train else n_train
     constants: Constants = [
         ("LEARNING_RATE", repr(float(s.learning_rate)), "the optimizer's step size"),
@@ -38,8 +41,9 @@ def training_section(s: TrainingSettings, objective: Objective, n_train: int, de
         penalty = _penalty(s.regularization, name, dense_weights)
     if s.clip:
         constants.append(("CLIP_NORM", repr(float(s.clip_norm)), "the gradient is scaled down to at most this norm"))
-    code = (_targets(objective) + _loss(objective) + _predict(objective) + _batches(has_batch_norm) + penalty
-            + _train(s, optimizer, objective, bool(penalty), has_dropout) + _evaluate(objective))
+    code = (_targets(objective) + _loss(objective, fused) + _predict(objective) + _batches(has_batch_norm)
+            + penalty + _train(s, optimizer, objective, bool(penalty), has_dropout, fused)
+            + _evaluate(objective, fused))
     return Section(constants, code)
 
 
@@ -72,10 +76,15 @@ def _targets(o: Objective) -> str:
                      f"return F.one_hot(labels, {o.width}).to(torch.float32)")
 
 
-def _loss(o: Objective) -> str:
+def _loss(o: Objective, fused: bool) -> str:
     doc = _LOSS_NAMES[o.loss] + "."
+    if fused:
+        return _fused_loss(o)
     if o.loss == "mse":
         body = "return F.mse_loss(output, target)"
+    elif o.loss == "half_mse":
+        doc += " Its slope is output − target, half the mean squared error's: the same rate takes half the step."
+        body = "return 0.5 * F.mse_loss(output, target)"
     elif o.loss == "mae":
         body = "return F.l1_loss(output, target)"
     elif o.loss == "bce":
@@ -93,6 +102,18 @@ def _loss(o: Objective) -> str:
     else:
         body = "return F.multi_margin_loss(output, target)"
     return _function("loss_fn(output, target)", doc, body)
+
+
+def _fused_loss(o: Objective) -> str:
+    """Log loss or cross-entropy from the logits, as the app computes them: exact where the
+    sigmoid or softmax would round a probability to 0 or 1."""
+    squash = "sigmoid" if o.loss == "bce" else "softmax"
+    doc = (f"{_LOSS_NAMES[o.loss]}, computed from the logits that the {squash} squashes: a confidently "
+           "wrong point costs about the size of its logit and its slope stays probability − target, "
+           "where the probability itself would round to 0 or 1.")
+    body = ("return F.binary_cross_entropy_with_logits(logits, target)" if o.loss == "bce"
+            else "return F.cross_entropy(logits, target)")
+    return _function("loss_fn(logits, target)", doc, body)
 
 
 def _predict(o: Objective) -> str:
@@ -196,7 +217,8 @@ def _penalty(kind: str, rate: str, weights: list[str]) -> str:
                      f"weights = [{listed}]\n    return {rate} * 0.5 * sum((w * w).sum() for w in weights)")
 
 
-def _train(s: TrainingSettings, optimizer: str, o: Objective, has_penalty: bool, has_dropout: bool) -> str:
+def _train(s: TrainingSettings, optimizer: str, o: Objective, has_penalty: bool, has_dropout: bool,
+           fused: bool) -> str:
     targets = "\n    targets = encode(y)" if o.classifies else ""  # regression compares with y as it is
     backward = "(loss + penalty(model)).backward()" if has_penalty else "loss.backward()"
     clip = "\n        torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP_NORM)" if s.clip else ""
@@ -216,7 +238,7 @@ def train(model, x, y, steps):
     for step in range(1, steps + 1):
         batch = next(order){masks}
         optimizer.zero_grad()
-        loss = loss_fn(model(x[batch]), {"targets" if o.classifies else "y"}[batch])
+        loss = loss_fn(model{".logits" if fused else ""}(x[batch]), {"targets" if o.classifies else "y"}[batch])
         value = loss.item()
         if not math.isfinite(value):
             raise SystemExit(f"training diverged at step {{step}}: the loss became {{value}}; "
@@ -228,7 +250,18 @@ def train(model, x, y, steps):
 '''
 
 
-def _evaluate(o: Objective) -> str:
+def _evaluate(o: Objective, fused: bool) -> str:
+    if fused:
+        return '''
+
+@torch.no_grad()
+def evaluate(model, x, labels):
+    """Loss and accuracy over all of (x, labels), with dropout off and batch norm using
+    its running statistics. The loss reads the logits, the classes the probabilities."""
+    model.eval()
+    accuracy = (predict(model(x)) == labels).sum().item() / len(labels)
+    return loss_fn(model.logits(x), encode(labels)).item(), accuracy
+'''
     if not o.classifies:
         return '''
 

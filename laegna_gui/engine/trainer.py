@@ -190,7 +190,7 @@ class Trainer(EngineChoice):
         self.flat.keep_gradients()
         self.flat.grads[:] = 0  # the parameters' .grad are views of it
         try:
-            data_loss = self.objective(self.network(self.x_train[batch]), self.y_train[batch])
+            data_loss = self.objective.loss_of(self.network, self.x_train[batch], self.y_train[batch])
             loss_value = data_loss.item()
             if not math.isfinite(loss_value):
                 self._failed("loss")

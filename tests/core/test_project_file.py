@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -58,6 +59,17 @@ def test_custom_points_survive_a_round_trip(xor_project):
     xor_project.dataset = DatasetSettings(name="custom", samples=4, noise=0.0, points=points)
     xor_project.weights = None
     assert_same_project(xor_project, loads_project(dumps_project(xor_project)))
+
+
+def test_the_playground_loss_and_initialisation_survive_a_round_trip(xor_project, xor_data):
+    xor_project.training = replace(xor_project.training, loss="half_mse")
+    xor_project.graph.set_params("dense1", {"init": "playground"})
+    loaded = loads_project(dumps_project(xor_project))
+    assert_same_project(xor_project, loaded)
+    assert (loaded.training.loss, loaded.graph.node("dense1").params["init"]) == ("half_mse", "playground")
+    # and a file written before they existed (xor_data) still opens as it was
+    old = project_from_data(copy.deepcopy(xor_data))
+    assert (old.training.loss, old.graph.node("dense1").params["init"]) == ("mse", "xavier")
 
 
 def test_saving_is_atomic(tmp_path, monkeypatch, xor_project):

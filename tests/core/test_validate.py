@@ -218,14 +218,14 @@ def sigmoid_net(units):
 
 @pytest.mark.parametrize("graph, spec, loss, phrase", [
     (build(IN, dense("d", 1), OUT, edges=["in>d>out"]), REGRESSION, "bce",
-     "bce is for classes; for regression use mse or mae"),
+     "bce is for classes; for regression use mse, half_mse or mae"),
     (build(IN, dense("d", 1), OUT, edges=["in>d>out"]), REGRESSION, "cross_entropy", "cross_entropy is for classes"),
     (sigmoid_net(1), TWO_CLASSES, "cross_entropy", "cross-entropy needs one output unit per class"),
     (build(IN, dense("d", 1), OUT, edges=["in>d>out"]), TWO_CLASSES, "bce",
      "log loss (bce) needs a single output unit squashed by a sigmoid"),
     (sigmoid_net(2), TWO_CLASSES, "bce", "log loss (bce) needs a single output unit"),
     (sigmoid_net(1), TWO_CLASSES, "hinge", "hinge loss needs scores that can be negative; sigmoid cannot"),
-    (sigmoid_net(1), TWO_CLASSES, "huber", "unknown loss 'huber'; use one of mse, mae, bce, cross_entropy, hinge"),
+    (sigmoid_net(1), TWO_CLASSES, "huber", "unknown loss 'huber'; use one of mse, half_mse, mae, bce, cross_entropy, hinge"),
 ])
 def test_loss_mismatches(graph, spec, loss, phrase):
     with pytest.raises(LossMismatchError) as info:

@@ -71,9 +71,9 @@ def test_activations_times_optimizers(builders, function, optimizer):
 
 
 @pytest.mark.parametrize("loss, last, width", [
-    ("mse", "tanh", 1), ("mae", "linear", 1), ("bce", "sigmoid", 1), ("hinge", "linear", 1),
-    ("mse", "sigmoid", 2), ("cross_entropy", "softmax", 2), ("cross_entropy", "linear", 2),
-    ("hinge", "linear", 2),
+    ("mse", "tanh", 1), ("half_mse", "tanh", 1), ("mae", "linear", 1), ("bce", "sigmoid", 1),
+    ("hinge", "linear", 1), ("mse", "sigmoid", 2), ("half_mse", "sigmoid", 2), ("cross_entropy", "softmax", 2),
+    ("cross_entropy", "linear", 2), ("hinge", "linear", 2),
 ])
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_every_loss(builders, loss, last, width, optimizer):
@@ -81,6 +81,26 @@ def test_every_loss(builders, loss, last, width, optimizer):
                                 builders.act(last))
     trajectories_match(builders.project(graph, "xor", loss=loss, optimizer=optimizer,
                                         learning_rate=0.05 if optimizer == "sgd" else 0.01))
+
+
+@pytest.mark.parametrize("loss, last, width", [("bce", "sigmoid", 1), ("cross_entropy", "softmax", 2)])
+def test_losses_from_logits_past_where_the_squashing_saturates(builders, loss, last, width):
+    """A rate so high that logits pass ±17, where a float32 sigmoid is exactly 0 or 1 and
+    only the loss computed from the logits still has a slope. (A linear model: with hidden
+    units, so high a rate makes the path chaotic, and float32 rounding alone parts them.)"""
+    graph = builders.sequential(builders.dense(width), builders.act(last))
+    project = builders.project(graph, "gauss", loss=loss, optimizer="sgd", learning_rate=20.0, batch_size=10)
+    compiled, _ = twins(project)
+    compiled.run(40)
+    assert compiled.network.scored(compiled.x_train)[1].abs().max() > 17
+    trajectories_match(project)
+
+
+def test_log_loss_with_a_dropout_after_the_sigmoid(builders):
+    """No logits to read there: the loss reads the dropped-out probability, clamped."""
+    graph = builders.sequential(builders.dense(5), builders.act("tanh"), builders.dense(1),
+                                builders.act("sigmoid"), ("dropout", {"p": 0.3}))
+    trajectories_match(builders.project(graph, "xor", loss="bce", optimizer="sgd", learning_rate=0.1))
 
 
 @pytest.mark.parametrize("regularization, rate", [("l1", 0.003), ("l2", 0.01)])

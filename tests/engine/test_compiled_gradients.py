@@ -29,7 +29,7 @@ def finite_difference_gradients(trainer: Trainer, batch: torch.Tensor, step: int
 
     def loss() -> float:
         with torch.no_grad():
-            return trainer.objective(network(x), y).item()
+            return trainer.objective.loss_of(network, x, y).item()
 
     result = {}
     for name, p in network.named_trainables().items():

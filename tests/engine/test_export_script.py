@@ -195,6 +195,9 @@ def test_the_script_imports_only_the_standard_library_torch_and_numpy():
     DatasetSettings("xor", 4, 0.0, 0.0, {"variant": "corners"}),
     DatasetSettings("and", 50, 0.2, 0.5, {"variant": "cloud"}),
     DatasetSettings("line", 40, 0.05, 0.25, {"slope": -1.5, "intercept": 0.7}),
+    *[DatasetSettings(name, 61, 0.2, 0.3, {"variant": "playground"}) for name in ("xor", "circle", "gauss", "spiral")],
+    DatasetSettings("formula", 50, 0.1, 0.3, {"formula": "label = x1·x2 > 0"}),
+    DatasetSettings("formula", 40, 0.05, 0.25, {"formula": "y = sin(3·x1) + x2^2"}),
     points_to_settings({"task": "classification", "n_outputs": 3, "feature_names": ["a", "b c"],
                         "x": [[0.1, -2.5], [1e-9, 3.0], [2.25, 0.5], [-0.75, 1.0], [0.3, 0.3]],
                         "y": [0, 2, 1, 1, 0]}, 0.4),
@@ -221,7 +224,7 @@ def test_every_activation_trains_as_in_the_app(function, tmp_path, monkeypatch, 
 
 
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
-@pytest.mark.parametrize("loss", ["mse", "mae", "cross_entropy", "hinge"])
+@pytest.mark.parametrize("loss", ["mse", "half_mse", "mae", "cross_entropy", "hinge"])
 def test_every_loss_and_optimizer_trains_as_in_the_app(loss, optimizer, tmp_path, monkeypatch, capsys):
     last = [] if loss == "hinge" else [act("softmax")]
     project = make_project(sequential(dense(6), act("tanh"), dense(3), *last), "spiral3", seed=2, loss=loss,
@@ -240,12 +243,12 @@ def test_a_single_signed_output_with_hinge_loss_trains_as_in_the_app(tmp_path, m
 
 def test_awkward_node_names_become_python_names_that_work(tmp_path, monkeypatch, capsys):
     ids = {"input1": "input", "dense1": "lambda", "bn1": "bn-1", "act1": "torch", "drop1": "x",
-           "dense2": "Network", "add1": "sum", "cat1": "self", "output1": "F"}
+           "dense2": "Network", "add1": "sum", "cat1": "self", "dense3": "logits", "output1": "F"}
     project = replace(_merge_project(), graph=merge_graph(ids))
     module = import_script(write_script(project, 40, tmp_path))
     _assert_same_metrics(run_main(module, monkeypatch, capsys), _trained(project, 40))
     keys = set(module.Network().state_dict())
-    assert {"lambda_.weight", "bn_1.running_mean", "Network_.weight"} <= keys
+    assert {"lambda_.weight", "bn_1.running_mean", "Network_.weight", "logits_.weight"} <= keys
 
 
 def test_the_steps_option_overrides_the_exported_count(tmp_path, monkeypatch, capsys):
@@ -289,5 +292,5 @@ def test_a_project_name_cannot_break_out_of_the_docstring(tmp_path):
     source = pytorch_script(project, 10)
     tree = ast.parse(source)
     assert ast.get_docstring(tree).startswith("evil")
-    assert sum(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body) == 6
+    assert sum(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body) == 7  # torch.nn.functional too
     assert "import os" not in source.split('"""')[-1]

@@ -14,14 +14,24 @@ from laegna_gui.engine.trainer import Trainer
 
 def test_bce_on_a_nan_output_gives_a_nan_loss_not_an_exception():
     objective = Objective("bce", "classification", 1, "sigmoid")
-    loss = objective(torch.tensor([[float("nan")], [0.5]]), torch.tensor([[1.0], [0.0]]))
+    target = torch.tensor([[1.0], [0.0]])
+    loss = objective(torch.tensor([[float("nan")], [0.5]]), None, target)
     assert math.isnan(loss.item())
+    logits = torch.tensor([[float("nan")], [0.0]])  # from the logits, too: divergence is seen
+    assert math.isnan(objective(torch.sigmoid(logits), logits, target).item())
+
+
+def test_cross_entropy_on_a_nan_logit_gives_a_nan_loss():
+    objective = Objective("cross_entropy", "classification", 3, "softmax")
+    logits = torch.tensor([[float("nan"), 1.0, 2.0], [0.0, 1.0, 2.0]])
+    assert math.isnan(objective(torch.softmax(logits, 1), logits, torch.tensor([0, 2])).item())
 
 
 def test_bce_stays_finite_when_a_sigmoid_saturates():
+    """Only reached without logits (a dropout between the sigmoid and the output)."""
     objective = Objective("bce", "classification", 1, "sigmoid")
     output = torch.tensor([[1.0], [0.0]], requires_grad=True)
-    loss = objective(output, torch.tensor([[0.0], [1.0]]))
+    loss = objective(output, None, torch.tensor([[0.0], [1.0]]))
     loss.backward()
     assert math.isfinite(loss.item()) and torch.isfinite(output.grad).all()
 

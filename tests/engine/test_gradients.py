@@ -67,7 +67,9 @@ def test_step_forward_is_heaviside_and_backward_is_straight_through():
 # --- losses ------------------------------------------------------------------
 
 def _case(name):
-    """(objective, output with requires_grad, encoded target, reference loss as a function of numpy)."""
+    """(loss as a function of what it reads, that input with requires_grad, encoded target,
+    reference loss as a function of numpy). The "fused" cases read logits (a sigmoid or
+    softmax block feeding the loss); the others read the output."""
     g = torch.Generator().manual_seed(sum(map(ord, name)))
     labels = torch.tensor([0, 1, 2, 1, 0, 2])
     if name in ("mse", "mae"):
@@ -76,6 +78,23 @@ def _case(name):
         gap = torch.rand((6, 2), generator=g, dtype=F64) * 0.5 + 0.1  # |output - target| >= 0.1
         out = target + gap * torch.where(torch.rand((6, 2), generator=g) > 0.5, 1.0, -1.0).to(F64)
         ref = (lambda o, t: ((o - t) ** 2).mean()) if name == "mse" else (lambda o, t: np.abs(o - t).mean())
+    elif name == "half_mse":
+        obj = Objective(name, "regression", 2, "linear")
+        target = obj.encode(np.random.default_rng(1).normal(size=(6, 2)).astype(np.float32)).to(F64)
+        out = torch.randn((6, 2), generator=g, dtype=F64)
+        ref = lambda o, t: (0.5 * (o - t) ** 2).mean()
+    elif name == "bce fused":
+        obj = Objective("bce", "classification", 1, "sigmoid")
+        target = obj.encode(np.array([0, 1, 1, 0, 1, 0])).to(F64)
+        out = torch.tensor([[-30.0], [-25.0], [0.3], [2.0], [40.0], [-1.5]], dtype=F64)  # confidently wrong too
+        ref = lambda z, t: ((1 - t) * z + np.logaddexp(0, -z)).mean()
+        return (lambda z: obj(torch.sigmoid(z), z, target)), out.requires_grad_(), target, ref
+    elif name == "cross_entropy fused":
+        obj = Objective("cross_entropy", "classification", 3, "softmax")
+        target = obj.encode(labels.numpy())
+        out = torch.randn((6, 3), generator=g, dtype=F64) * 30
+        ref = lambda z, t: (np.logaddexp.reduce(z, axis=1) - z[np.arange(len(t)), t]).mean()
+        return (lambda z: obj(torch.softmax(z, 1), z, target)), out.requires_grad_(), target, ref
     elif name == "bce":
         obj = Objective("bce", "classification", 1, "sigmoid")
         target = obj.encode(np.array([0, 1, 1, 0, 1, 0])).to(F64)
@@ -107,27 +126,31 @@ def _case(name):
             m = np.maximum(0, 1 - o[np.arange(len(t)), t][:, None] + o)
             m[np.arange(len(t)), t] = 0
             return m.sum(1).mean() / o.shape[1]
-    return obj, out.detach().requires_grad_(), target, ref
+    return (lambda o: obj(o, None, target)), out.detach().requires_grad_(), target, ref
 
 
-LOSS_CASES = ["mse", "mae", "bce", "cross_entropy_softmax", "cross_entropy_logits", "hinge1", "hinge3"]
+LOSS_CASES = ["mse", "half_mse", "mae", "bce", "bce fused", "cross_entropy_softmax", "cross_entropy_logits",
+              "cross_entropy fused", "hinge1", "hinge3"]
 
 
 @pytest.mark.parametrize("name", LOSS_CASES)
 def test_loss_gradient_matches_finite_differences(name):
-    obj, out, target, ref = _case(name)
-    value = obj(out, target)
+    loss, out, target, ref = _case(name)
+    value = loss(out)
     assert value.dtype == F64
     np.testing.assert_allclose(value.item(), ref(out.detach().numpy(), target.numpy()), rtol=1e-10)
-    assert gradcheck(lambda o: obj(o, target), (out,), eps=1e-6, atol=1e-7, rtol=1e-5)
+    assert gradcheck(loss, (out,), eps=1e-6, atol=1e-7, rtol=1e-5)
 
 
 def test_softmax_cross_entropy_equals_logit_cross_entropy():
     logits = torch.randn((5, 3), generator=torch.Generator().manual_seed(3), dtype=F64)
     target = torch.tensor([0, 2, 1, 1, 0])
-    on_probs = Objective("cross_entropy", "classification", 3, "softmax")(torch.softmax(logits, 1), target)
-    on_logits = Objective("cross_entropy", "classification", 3, "linear")(logits, target)
+    softmax = Objective("cross_entropy", "classification", 3, "softmax")
+    on_probs = softmax(torch.softmax(logits, 1), None, target)
+    fused = softmax(torch.softmax(logits, 1), logits, target)
+    on_logits = Objective("cross_entropy", "classification", 3, "linear")(logits, None, target)
     np.testing.assert_allclose(on_probs.item(), on_logits.item(), rtol=1e-12)
+    np.testing.assert_allclose(fused.item(), on_logits.item(), rtol=1e-12)
 
 
 def test_target_encoding_per_loss_and_last_activation():
@@ -166,7 +189,7 @@ def test_graph_network_parameter_gradients_match_finite_differences(builders):
         for name, p in params.items():
             if name.endswith("bias"):
                 p.copy_(torch.linspace(-0.3, 0.4, p.numel(), dtype=F64))
-    objective(net(x), target).backward()
+    objective.loss_of(net, x, target).backward()
     eps = 1e-6
     for name, p in params.items():
         numeric = torch.zeros_like(p)
@@ -175,9 +198,9 @@ def test_graph_network_parameter_gradients_match_finite_differences(builders):
                 flat = p.view(-1)
                 old = flat[i].item()
                 flat[i] = old + eps
-                up = objective(net(x), target).item()
+                up = objective.loss_of(net, x, target).item()
                 flat[i] = old - eps
-                down = objective(net(x), target).item()
+                down = objective.loss_of(net, x, target).item()
                 flat[i] = old
                 numeric.view(-1)[i] = (up - down) / (2 * eps)
         assert p.grad.abs().max() > 1e-4, f"{name} gets no gradient"

@@ -110,20 +110,20 @@ def test_an_error_mid_way_still_restores_the_weights(trained_xor, monkeypatch):
     before = state_copy(trained_xor)
     calls = []
 
-    def failing(output, target):
+    def failing(network, x, target):
         calls.append(1)
         if len(calls) > 10:
             raise RuntimeError("boom")
         return torch.tensor(0.5)
 
-    monkeypatch.setattr(trained_xor, "objective", failing)
+    monkeypatch.setattr(trained_xor.objective, "loss_of", failing)
     with pytest.raises(RuntimeError, match="boom"):
         compute_landscape(trained_xor, n=5)
     assert_same_state(trained_xor, before)
 
 
 def test_non_finite_losses_are_stored_as_max_loss(trained_xor, monkeypatch):
-    monkeypatch.setattr(trained_xor, "objective", lambda output, target: torch.tensor(float("nan")))
+    monkeypatch.setattr(trained_xor.objective, "loss_of", lambda network, x, target: torch.tensor(float("nan")))
     land = compute_landscape(trained_xor, n=3)
     assert np.all(land.losses == MAX_LOSS)
 

@@ -64,7 +64,7 @@ class CompiledEngine:
     def _arguments(self, trainer, config: np.ndarray) -> tuple:
         self._targets(trainer.y_train)
         p, f = self.plan, self.flat
-        return (p.nodes, p.sources, p.reals, p.output, p.columns, self.x, self.y, self.labels,
+        return (p.nodes, p.sources, p.reals, p.columns, self.x, self.y, self.labels,
                 f.rows, f.stats, f.steps, f.mu_products, config)
 
     def run(self, trainer, n: int, config: np.ndarray, state: np.ndarray) -> tuple[int, float, int]:

@@ -27,14 +27,15 @@ OK, BAD_LOSS, BAD_GRADIENT, BAD_WEIGHTS, CANCELLED = 0, 1, 2, 3, 4
 # int64 `state`: where the schedule stands, and fixed facts of the run
 EPOCH, CURSOR, STEP, SEED, BATCH, BN_RULE = range(6)
 # float64 `config`
-LOSS, OPTIMIZER, LR, MOMENTUM, REG, REG_RATE, CLIP, CLIP_NORM = range(8)
+# (LOSS_NODE: the node whose values the loss reads, the output's or, fused, the logits')
+LOSS, OPTIMIZER, LR, MOMENTUM, REG, REG_RATE, CLIP, CLIP_NORM, LOSS_NODE = range(9)
 # float64 `result`
 DONE, LAST_LOSS, STATUS, NORM = range(4)
 F32_MAX = float(np.finfo(np.float32).max)
 
 
 @jit
-def train_step(nodes, sources, reals, output, x, y, labels, idx, bl, flat, stats, saved, scratch,
+def train_step(nodes, sources, reals, x, y, labels, idx, bl, flat, stats, saved, scratch,
                config, seed, step, cancel, result):
     """One iteration on the examples idx[:bl]. `flat` rows: params, grads, moment1, moment2,
     out, kept (the last gradients while new ones are computed); `scratch` = (vals, grads,
@@ -49,8 +50,9 @@ def train_step(nodes, sources, reals, output, x, y, labels, idx, bl, flat, stats
     if not forward(nodes, sources, reals, x, idx, bl, params, stats, vals, aux, bn, seed, step, True, cancel):
         stats[:] = saved
         return CANCELLED
-    ocol, owidth = nodes[output, COL], nodes[output, WIDTH]
-    loss = loss_and_slope(np.int64(config[LOSS]), vals, grads, ocol, owidth, y, labels, idx, bl)
+    read = np.int64(config[LOSS_NODE])
+    loss = loss_and_slope(np.int64(config[LOSS]), vals, grads, nodes[read, COL], nodes[read, WIDTH], y, labels,
+                          idx, bl)
     if not (abs(loss) <= F32_MAX):
         stats[:] = saved
         pgrads[:] = 0
@@ -82,7 +84,7 @@ def train_step(nodes, sources, reals, output, x, y, labels, idx, bl, flat, stats
 
 
 @jit
-def run_steps(n, nodes, sources, reals, output, columns, x, y, labels, flat, stats, steps, mus,
+def run_steps(n, nodes, sources, reals, columns, x, y, labels, flat, stats, steps, mus,
               config, state, order, cancel, result):
     """Up to n iterations from the schedule in `state`/`order` (both updated in place).
     result: DONE (iterations completed), LAST_LOSS, STATUS, NORM."""
@@ -106,7 +108,7 @@ def run_steps(n, nodes, sources, reals, output, columns, x, y, labels, flat, sta
         if state[CURSOR] >= count or (state[BN_RULE] != 0 and count - state[CURSOR] < 2):
             state[CURSOR] = count
             state[EPOCH] += 1
-        status = train_step(nodes, sources, reals, output, x, y, labels, order[start:start + bl], bl, flat,
+        status = train_step(nodes, sources, reals, x, y, labels, order[start:start + bl], bl, flat,
                             stats, saved, scratch, config, state[SEED], state[STEP], cancel, result)
         if status == CANCELLED:  # the schedule as before: the next run draws this batch again
             state[CURSOR], state[EPOCH] = cursor, epoch
@@ -120,14 +122,14 @@ def run_steps(n, nodes, sources, reals, output, columns, x, y, labels, flat, sta
 
 
 @jit
-def run_batch(idx, nodes, sources, reals, output, columns, x, y, labels, flat, stats, steps, mus,
+def run_batch(idx, nodes, sources, reals, columns, x, y, labels, flat, stats, steps, mus,
               config, seed, step, cancel, result):
     """One iteration on the given batch (the Step button); result as in run_steps."""
     bl = idx.shape[0]
     vals = np.empty((max(bl, 1), columns), dtype=np.float32)
     scratch = (vals, np.empty_like(vals), np.empty_like(vals), np.zeros((2, columns)), steps, mus)
     saved = np.empty_like(stats)
-    status = train_step(nodes, sources, reals, output, x, y, labels, idx, bl, flat, stats, saved,
+    status = train_step(nodes, sources, reals, x, y, labels, idx, bl, flat, stats, saved,
                         scratch, config, seed, step, cancel, result)
     result[STATUS] = status
     result[DONE] = 1 if status == OK else 0

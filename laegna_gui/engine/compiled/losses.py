@@ -1,7 +1,10 @@
-"""Every loss, and its slope with respect to the network's output, for the compiled engine.
+"""Every loss, and its slope with respect to what it reads, for the compiled engine.
 
 Each matches `engine.objective.Objective` (and so torch): mean over the batch (and over
-the output units where torch's loss averages them too).
+the output units where torch's loss averages them too). A loss reads the output's columns,
+except log loss and cross-entropy fused with the sigmoid or softmax before the output
+(BCE_LOGITS, and CE_LOGITS there): they read that block's input, the logits, and write
+their slope p − t there; the block's own backward then adds nothing (its slope is 0).
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ import math
 
 import numpy as np
 
-from laegna_gui.engine.compiled.codes import BCE, CE_LOGITS, CE_PROBABILITIES, MAE, MSE, MULTI_MARGIN
+from laegna_gui.engine.compiled.codes import (BCE, BCE_LOGITS, CE_LOGITS, CE_PROBABILITIES, HALF_MSE, MAE, MSE,
+                                              MULTI_MARGIN)
 from laegna_gui.engine.compiled.jit import jit
 from laegna_gui.engine.compiled.ops import exp_sum
 
@@ -23,7 +27,8 @@ CE_MIN = float(np.float32(1e-12))
 
 @jit
 def loss_and_slope(kind, vals, grads, col, width, y, labels, idx, bl):
-    """The batch's loss (inf where float32 would overflow); writes d loss / d output."""
+    """The batch's loss (inf where float32 would overflow, or NaN); writes its slope
+    with respect to the values it reads, columns col…col + width."""
     if kind == CE_PROBABILITIES or kind == CE_LOGITS:
         return cross_entropy(kind, vals, grads, col, width, labels, idx, bl)
     if kind == MULTI_MARGIN:
@@ -37,15 +42,20 @@ def loss_and_slope(kind, vals, grads, col, width, y, labels, idx, bl):
             o = np.float64(vals[b, col + j])
             t = np.float64(y[i, j])
             d = 0.0
-            if kind == MSE:
+            if kind == MSE or kind == HALF_MSE:
                 diff = o - t
                 term = diff * diff
                 overflow = overflow or not (term <= F32_MAX)
                 d = 2.0 * diff / count
+                if kind == HALF_MSE:
+                    term, d = 0.5 * term, 0.5 * d
             elif kind == MAE:
                 diff = o - t
                 term = abs(diff)
                 d = (1.0 if diff > 0 else (-1.0 if diff < 0 else 0.0)) / count
+            elif kind == BCE_LOGITS:  # o is the logit z: (1 − t)·z + softplus(−z), slope σ(z) − t
+                term = (1.0 - t) * o + softplus(-o)
+                d = (sigmoid(o) - t) / count
             elif kind == BCE:
                 p = min(max(o, BCE_LO), BCE_HI)
                 term = -(t * math.log(p) + (1.0 - t) * math.log(1.0 - p))
@@ -60,6 +70,19 @@ def loss_and_slope(kind, vals, grads, col, width, y, labels, idx, bl):
     if overflow or not (abs(total) <= F32_MAX):
         return math.inf
     return total / count
+
+
+@jit
+def softplus(v):
+    """log(1 + e^v) without overflow (NaN stays NaN)."""
+    return max(v, 0.0) + math.log1p(math.exp(-abs(v)))
+
+
+@jit
+def sigmoid(v):
+    """1 / (1 + e^−v), through e^−|v| so that nothing overflows."""
+    e = math.exp(-abs(v))
+    return 1.0 / (1.0 + e) if v >= 0 else e / (1.0 + e)
 
 
 @jit

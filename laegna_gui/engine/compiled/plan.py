@@ -30,7 +30,6 @@ class Plan:
     sources: np.ndarray  # int64: node indices, each node's NSRC of them from SRC
     reals: np.ndarray    # float64 (n_nodes,): leaky-ReLU slope or dropout probability
     columns: int         # total width of the activation buffer
-    output: int          # index of the output node
     has_batch_norm: bool
 
 
@@ -51,8 +50,7 @@ def make_plan(graph, order: tuple[str, ...], widths: dict[str, int], flat: FlatS
         else:
             row[COL], column = column, column + widths[node_id]
         _parameters(row, node, flat)
-    return Plan(nodes, np.array(sources, dtype=np.int64), reals_of(graph, order, reals),
-                max(column, 1), index[next(n for n in order if graph.node(n).type == "output")],
+    return Plan(nodes, np.array(sources, dtype=np.int64), reals_of(graph, order, reals), max(column, 1),
                 any(graph.node(n).type == "batch_norm" for n in order))
 
 

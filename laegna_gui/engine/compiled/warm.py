@@ -18,8 +18,9 @@ def run_tiny() -> None:
     x = np.ones((2, 1), dtype=np.float32)
     rows = np.zeros((6, 1), dtype=np.float32)
     stats, steps, mus = np.zeros(0, np.float32), np.zeros(1, np.float32), np.ones(1, np.float32)
-    config = np.zeros(8)
-    args = (nodes, sources, np.zeros(3), 2, 2, x, x.copy(), np.zeros(2, np.int64), rows, stats, steps, mus, config)
+    config = np.zeros(kernels.LOSS_NODE + 1)
+    config[kernels.LOSS_NODE] = 2  # the loss reads the output
+    args = (nodes, sources, np.zeros(3), 2, x, x.copy(), np.zeros(2, np.int64), rows, stats, steps, mus, config)
     state = np.array([0, 0, 0, 0, 2, 0], dtype=np.int64)
     result, cancel = np.zeros(4), np.zeros(1, np.int32)
     kernels.run_steps(1, *args, state, np.arange(2, dtype=np.int64), cancel, result)

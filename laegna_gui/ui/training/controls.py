@@ -39,7 +39,8 @@ HELP_TOPICS = {"learning_rate": "learning_rate", "optimizer": "optimizers", "los
                "batch_size": "batches", "regularization": "regularization", "clip": "clipping"}
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop",
                     "adam": "Adam", "nadam": "NAdam"}
-LOSS_TITLES = {"mse": "Squared error (MSE)", "mae": "Absolute error (MAE)", "bce": "Log loss (BCE)",
+LOSS_TITLES = {"mse": "Squared error (MSE)", "half_mse": "Squared error, ½ — as TensorFlow Playground",
+               "mae": "Absolute error (MAE)", "bce": "Log loss (BCE)",
                "cross_entropy": "Cross-entropy", "hinge": "Hinge"}
 
 
