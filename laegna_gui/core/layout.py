@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from laegna_gui.core.graph import Graph
 
-X_GAP = 200.0
+X_GAP = 180.0  # column to column: a 130-wide card and room for the wires between
 Y_GAP = 40.0
 
 

@@ -28,7 +28,7 @@ ACTION_SPECS: dict[str, tuple[str, str, object, str]] = {
     "select_all": ("Edit", "Select &All", Std.SelectAll, "Select every layer"),
     "zoom_in": ("View", "Zoom &In", Std.ZoomIn, "Zoom in on the canvas"),
     "zoom_out": ("View", "Zoom &Out", Std.ZoomOut, "Zoom out of the canvas"),
-    "fit": ("View", "&Fit Network", "F", "Fit the whole network in view"),
+    "fit": ("View", "&Fit Network", "F", "Fit the network in view (a network too wide to show its neuron maps at 32 px opens from the Input side: Shift+wheel pans)"),
     "auto_layout": ("View", "&Auto-layout", "Ctrl+L", "Arrange the layers left to right"),
     "concepts": ("Help", "&Concepts Guide", Std.HelpContents, "What neurons, losses and optimizers are"),
     "about": ("Help", "&About Laegna", None, "Version and credits"),

@@ -17,9 +17,12 @@ SUBTITLE_HEIGHT = 16.0
 HEADER_PAD = 6.0          # above the title
 WELL_GAP = 4.0            # between the header and the neuron well
 BODY_PAD = 9.0            # below the last neuron
-NEURON_SPACING = 38.0      # room for a HEATMAP_SIZE map per neuron, with a gap between maps
-HEATMAP_SIZE = 34.0        # a neuron's live map: at least 32 px on screen at the usual zoom
-NEURON_RADIUS = 9.0
+# A neuron's live map is most of the card's width: the canvas fits a whole network at the
+# zoom where a map is 32 px (ui/canvas/view.py), so the larger the map is beside the rest
+# of the card, the wider the network that fits.
+HEATMAP_SIZE = 64.0
+NEURON_SPACING = 72.0     # a HEATMAP_SIZE map per neuron, with a gap between maps
+NEURON_RADIUS = 12.0      # the circle a neuron shows until it has a live map over it
 MAX_NEURONS = 8           # slots in a column; beyond, the last slot shows "+N"
 EMPTY_BODY_HALF = 9.0     # half height of the well when no neuron is drawn
 PORT_RADIUS = 5.0

@@ -15,6 +15,7 @@ from laegna_gui.core.graph import Edge
 from laegna_gui.core.nodes import node_type
 from laegna_gui.ui.look import style
 from laegna_gui.ui.canvas.edge_item import EdgeItem
+from laegna_gui.ui.canvas.geometry import HEATMAP_SIZE
 from laegna_gui.ui.canvas.node_item import NodeItem
 from laegna_gui.ui.canvas.scene import GraphScene
 from laegna_gui.ui.document.commands import AddNodeCommand, RemoveEdgeCommand, RemoveNodeCommand
@@ -27,8 +28,11 @@ if TYPE_CHECKING:
 
 MIN_SCALE, MAX_SCALE = 0.2, 3.0
 FIT_MAX_SCALE = 1.25   # fitting a tiny network should not blow it up
+MAP_MIN_PIXELS = 32.0  # a neuron's live map smaller than this on screen shows no more than a colour
+FIT_MIN_SCALE = MAP_MIN_PIXELS / HEATMAP_SIZE
 FIT_MARGIN = 40.0
 ZOOM_STEP = 1.25
+WHEEL_PAN = 80.0       # pixels a sideways wheel step pans
 GRID_STEP = 25.0
 GRID_MAJOR = 5         # every fifth grid line is stronger
 
@@ -94,7 +98,10 @@ class GraphView(QGraphicsView):
         v.setValue(v.value() + round(delta.y()))
 
     def fit(self) -> None:
-        """Show every node and wire, with a margin (not larger than FIT_MAX_SCALE)."""
+        """Show every node and wire, with a margin, at a zoom between FIT_MIN_SCALE (the neuron
+        maps still readable) and FIT_MAX_SCALE. A network too large for the view at
+        FIT_MIN_SCALE is shown from its Input side, and the rest is a pan away; zooming out by
+        hand can still show it whole."""
         self._fit_when_shown = not self.isVisible()
         rect = self._content_rect()
         if rect.isNull():
@@ -104,10 +111,12 @@ class GraphView(QGraphicsView):
         rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         view = self.viewport().rect()
         scale = min(view.width() / rect.width(), view.height() / rect.height())
-        scale = min(max(scale, MIN_SCALE), FIT_MAX_SCALE)
+        scale = min(max(scale, FIT_MIN_SCALE), FIT_MAX_SCALE)
         self.resetTransform()
         self.scale(scale, scale)
-        self.centerOn(rect.center())
+        shown_width = view.width() / scale
+        x = rect.left() + shown_width / 2 if rect.width() > shown_width else rect.center().x()
+        self.centerOn(x, rect.center().y())
 
     def _content_rect(self) -> QRectF:
         rect = QRectF()
@@ -231,9 +240,14 @@ class GraphView(QGraphicsView):
 
     # --- mouse and keys -------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt override)
-        steps = event.angleDelta().y() / 120
-        if steps:
-            self._zoom(1.15 ** steps, event.position())
+        """The wheel zooms; sideways (a touchpad, a tilting wheel, or Shift) it pans along a
+        network wider than the view, for those without a middle button."""
+        delta = event.angleDelta()
+        sideways = delta.x() or (delta.y() if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 0)
+        if sideways:
+            self._scroll_by(QPointF(-sideways / 120 * WHEEL_PAN, 0.0))
+        elif delta.y():
+            self._zoom(1.15 ** (delta.y() / 120), event.position())
         event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
