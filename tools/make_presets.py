@@ -73,11 +73,15 @@ RECIPES = {
     ),
     "circle": dict(
         title="Circle",
-        description="A disc inside a ring — TensorFlow Playground's default: hidden layers 4 and 2 with "
-                    "tanh, squared error and plain SGD at learning rate 0.03, batch 10.",
-        graph=chain(dense(4), act("tanh"), dense(2), act("tanh"), dense(1), act("tanh")),
-        dataset=DatasetSettings("circle", 500, 0.0, 0.5),
-        training=TrainingSettings(loss="mse", optimizer="sgd", learning_rate=0.03, batch_size=10),
+        description="A disc inside a ring — TensorFlow Playground's default, set up as the playground "
+                    "sets it: its own circle data (500 points, half for testing), hidden layers 4 and 2 "
+                    "with tanh, its weights U(-0.5, 0.5) with biases 0.1, its squared error ½(o - t)² "
+                    "and plain SGD at learning rate 0.03, batch 10 — so the loss curve is the "
+                    "playground's.",
+        graph=chain(dense(4, init="playground"), act("tanh"), dense(2, init="playground"), act("tanh"),
+                    dense(1, init="playground"), act("tanh")),
+        dataset=DatasetSettings("circle", 500, 0.0, 0.5, {"variant": "playground"}),
+        training=TrainingSettings(loss="half_mse", optimizer="sgd", learning_rate=0.03, batch_size=10),
     ),
     "spiral": dict(
         title="Spiral",
@@ -126,8 +130,9 @@ RECIPES = {
                     "where their input is always negative. There they output 0 for every point and get no "
                     "gradient, so they never come back: within about 40 steps every hidden unit is dead, "
                     "the boundary goes flat and the loss sticks near 0.69 (a coin toss). Fix it with a "
-                    "lower rate (0.3 learns the circle) or with leaky ReLU at slope 0.1, which keeps a "
-                    "small slope below zero so a unit can recover.",
+                    "lower rate (0.3 learns the circle), or swap ReLU for leaky ReLU at slope 0.1, which "
+                    "keeps a small slope below zero so a unit can recover; at this rate it also needs "
+                    "gradient clipping (norm 1) to stop each step overshooting.",
         graph=chain(dense(8), act("relu"), dense(8), act("relu"), dense(1), act("sigmoid")),
         dataset=DatasetSettings("circle", 200, 0.1, 0.5),
         training=TrainingSettings(loss="bce", optimizer="sgd", learning_rate=3.0, batch_size=10),

@@ -14,6 +14,7 @@ import pytest
 from export_helpers import act, dense, import_script, run_main, sequential, write_script
 
 from laegna_gui.core.datasets import DatasetSettings
+from laegna_gui.core.presets import load_preset
 from laegna_gui.core.project import Project
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.engine.compiled import schedule
@@ -154,3 +155,27 @@ def test_the_exported_script_starts_and_trains_as_the_app(tmp_path, monkeypatch,
     assert reported["train_loss"] == pytest.approx(metrics.train_loss, rel=1e-5, abs=1e-7)
     assert reported["test_loss"] == pytest.approx(metrics.test_loss, rel=1e-5, abs=1e-7)
     assert reported["train_accuracy"] == metrics.train_accuracy
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_circle_preset_is_the_playgrounds_default_and_runs_its_loss_curve(engine):
+    """`circle` claims to be TensorFlow Playground's default: its data, loss, initialisation and
+    updates are the playground's, so 30 steps follow the port's loss curve step for step."""
+    project = load_preset("circle")
+    assert project.dataset.options == {"variant": "playground"} and project.dataset.samples == 500
+    assert (project.training.loss, project.training.optimizer, project.training.learning_rate,
+            project.training.batch_size) == ("half_mse", "sgd", 0.03, 10)
+    assert {project.graph.node(n).params["init"] for n in LAYERS} == {"playground"}
+    trainer = Trainer(project)
+    trainer.engine_choice = engine
+    port = PlaygroundPort(trainer.weights())
+    targets = np.where(trainer.data.y_train == 1, 1.0, -1.0)
+    for _ in range(30):
+        batch = next_batch(trainer)
+        assert trainer.evaluate().train_loss == pytest.approx(port.get_loss(trainer.data.x_train, targets), rel=1e-4)
+        trainer.step()
+        for i in batch:
+            port.back_prop(trainer.data.x_train[i], targets[i])
+        port.update_weights(0.03)
+    for name, value in port.weights().items():
+        np.testing.assert_allclose(trainer.weights()[name], value, rtol=1e-4, atol=1e-6, err_msg=name)
