@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QWheelEvent
@@ -91,6 +93,21 @@ def test_nodes_show_labels_parameter_counts_and_widths(view, document):
     assert node_item(view, "input1").input_port is None
     assert "fully connected" in dense.toolTip()
 
+
+
+def test_hovering_a_wire_tells_the_shape_of_the_tensor_it_carries(view, document):
+    """A wire carries a (batch, width) tensor; the batch follows the training settings."""
+    wire = view.graph_scene.edges[("input1", "dense1")]
+    middle = wire.path().pointAtPercent(0.5)
+    mouse_move(view, middle, Qt.MouseButton.NoButton)
+    assert wire.toolTip() == ("Input → Dense 4: a tensor of shape (batch, 2), one row of 2 numbers per "
+                              "point — (10, 2) in a training step of batch size 10")
+    document.set_training(replace(document.project.training, batch_size=0))
+    mouse_move(view, middle + QPointF(0.0, 40.0), Qt.MouseButton.NoButton)  # off the wire, and back on
+    mouse_move(view, middle, Qt.MouseButton.NoButton)
+    assert wire.toolTip().endswith("(all training points, 2) in a full-batch step")
+    out = view.graph_scene.edges[("dense1", "activation1")]
+    assert "(batch, 4)" in out.toolTip()
 
 # --- neurons -------------------------------------------------------------------
 def test_a_dense_layer_of_four_draws_four_neurons_in_a_column(view):

@@ -196,6 +196,7 @@ def test_hovering_a_line_tells_its_weight(live):
     line = next(line for line in lines_of(live) if line.index == (2, 0))
     mouse_move(live, clickable_point(live, line), Qt.MouseButton.NoButton)
     assert line.toolTip().startswith(f"dense1.weight[2, 0] = {line.value:.3f}  (from x1 to neuron 2)")
+    assert "a tensor of shape (batch, 2)" in line.toolTip()  # the wire's shape, under its weights too
 
 
 # --- neurons -------------------------------------------------------------------

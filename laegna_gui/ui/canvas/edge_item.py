@@ -104,6 +104,7 @@ class EdgeItem(QGraphicsPathItem):
         self.source, self.target = source, target
         self.edge = (source.node_id, target.node_id)
         self._hovered = False
+        self.width: int | None = None  # what the wire carries per point (None: not known)
         self._shape = QPainterPath()
         self.weight_lines: WeightLines | None = None
         self.label = WidthLabel(self)
@@ -146,11 +147,21 @@ class EdgeItem(QGraphicsPathItem):
         return [item.sceneBoundingRect() for item in nodes.values() if item not in (self.source, self.target)]
 
     def set_width(self, width: int | None, show_label: bool) -> None:
+        self.width = width
         self.label.set_text(str(width) if width is not None and show_label else "")
         self.setZValue(0.5 if self.label.text else 0.0)  # its badge stays above sibling wires
+        self.setToolTip(self.describe())
+
+    def describe(self) -> str:
+        """What the wire carries, as a tensor: its shape is (batch, width)."""
         src, dst = self.source.node.label, self.target.node.label
-        carried = f": {width} value{'s' if width != 1 else ''}" if width is not None else ""
-        self.setToolTip(f"{src} → {dst}{carried}")
+        if self.width is None:
+            return f"{src} → {dst}: its shape is known once the network is valid"
+        numbers = f"{self.width} number{'s' if self.width != 1 else ''}"
+        batch = getattr(self.scene(), "batch_size", lambda: None)()
+        step = ("" if batch is None else f" — ({batch}, {self.width}) in a training step of batch size {batch}"
+                if batch else f" — (all training points, {self.width}) in a full-batch step")
+        return f"{src} → {dst}: a tensor of shape (batch, {self.width}), one row of {numbers} per point{step}"
 
     def shape(self) -> QPainterPath:
         return self._shape if self.weight_lines is None else QPainterPath()
@@ -160,6 +171,7 @@ class EdgeItem(QGraphicsPathItem):
 
     def hoverEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self._hovered = True
+        self.setToolTip(self.describe())  # the batch size may have changed since the wiring
         self.update()
 
     def hoverLeaveEvent(self, event) -> None:  # noqa: N802 (Qt override)

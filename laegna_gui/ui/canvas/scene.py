@@ -112,6 +112,10 @@ class GraphScene(QGraphicsScene):
             self._add_edge_item(edge)
         self.refresh()
 
+    def batch_size(self) -> int:
+        """Rows per training step (0: the whole training set), for the wires' shapes."""
+        return self.document.project.training.batch_size
+
     def refresh(self, *_args) -> None:
         """Re-read widths, parameter counts and the validation error."""
         graph, widths = self.document.graph, self.document.widths()

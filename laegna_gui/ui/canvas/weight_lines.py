@@ -255,7 +255,7 @@ class WeightLines:
     def describe(self, line: WeightLine) -> str:
         j, i = line.index
         return (f"{self.name}[{j}, {i}] = {line.value:.3f}  (from {self._source_unit(i)} to neuron {j})\n"
-                "Click to type a new value.")
+                f"Click to type a new value.\n{self.edge.describe()}")
 
     def _source_unit(self, i: int) -> str:
         node = self.edge.source.node
