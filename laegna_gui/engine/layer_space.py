@@ -9,6 +9,10 @@ the points and grid entering the layer, the output side on the points and grids 
 three output stages together (an even sample of at most `MAX_FIT_POINTS` rows, as the
 SVD behind it is the slow part) — so the stages share one frame and a slider can blend
 from one to the next without jumps.
+
+Each side also says how much of its spread the view keeps (`Spread`): the explained-
+variance ratios of the three shown directions, from the same SVD that gives the
+directions, in float64 — so the percentages describe exactly the picture drawn.
 """
 
 from __future__ import annotations
@@ -20,6 +24,30 @@ import torch
 
 STAGE_NAMES = ("W·x", "+b", "activation")
 MAX_FIT_POINTS = 600  # a PCA is fitted on at most this many rows (an even sample), to stay fast
+FLAT_SPREAD = 1e-6  # a spread this small next to the values' size is rounding noise: no spread
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How much of one side's spread (variance) the 3-D view keeps.
+
+    `kind`: "shown" (3 wide or less: drawn as it is, nothing projected), "projected" (a
+    PCA onto the three directions of most spread), "flat" (every point in one spot: there
+    is no spread to keep) or "not_finite" (NaN or ∞ values, as after a diverged run: no
+    PCA is possible, the finite rows are still drawn). `ratios`: for "projected", the
+    share of the total variance along each shown direction, largest first; else empty."""
+
+    kind: str
+    width: int
+    ratios: tuple[float, ...] = ()
+
+    @property
+    def kept(self) -> float:
+        """The share of the spread the view keeps: the ratios' sum when projected, 1.0
+        when nothing is projected or there is no spread to lose, NaN when not finite."""
+        if self.kind == "projected":
+            return float(sum(self.ratios))
+        return float("nan") if self.kind == "not_finite" else 1.0
 
 
 @dataclass(frozen=True)
@@ -30,9 +58,8 @@ class LayerStages:
     skipped), "linear" if there is none. `labels`: class index per training point, or
     its first target value for regression. `inputs`/`grid_in`: the training points and
     the grid polylines as they enter the layer. `stages`: "W·x", "+b", "activation" →
-    (points (n, 3), grid polylines [(m, 3), …]). `projected`: a PCA was needed (input or
-    output width > 3). `explained`: the fraction of variance the 3-D PCA keeps (the
-    smaller of the two sides when both are projected), 1.0 when nothing is projected."""
+    (points (n, 3), grid polylines [(m, 3), …]). `spread_in`/`spread_out`: how much of
+    the spread each side's 3-D view keeps."""
 
     node_id: str
     activation: str
@@ -42,8 +69,13 @@ class LayerStages:
     inputs: np.ndarray
     grid_in: list[np.ndarray]
     stages: dict[str, tuple[np.ndarray, list[np.ndarray]]]
-    projected: bool
-    explained: float
+    spread_in: Spread
+    spread_out: Spread
+
+    @property
+    def projected(self) -> bool:
+        """A PCA was needed on either side (input or output width > 3)."""
+        return self.width_in > 3 or self.width_out > 3
 
 
 def following_activation(graph, node_id: str) -> tuple[str | None, str]:
@@ -87,25 +119,26 @@ def input_grid(trainer, grid_lines: int, grid_points: int) -> list[np.ndarray]:
     return lines
 
 
-class _To3D:
-    """Maps points of one width to 3-D: padding for ≤ 3, else one PCA fitted once."""
+class To3D:
+    """Maps points of one width to 3-D: padding for ≤ 3, else one PCA fitted once on `fit`
+    (an even sample of at most MAX_FIT_POINTS rows). `spread` says how much of the fitted
+    points' spread the view keeps; rows with NaN or ∞ are left out of the fit."""
 
     def __init__(self, fit: np.ndarray) -> None:
         self.width = fit.shape[1]
         self.projected = self.width > 3
-        self.explained = 1.0
+        all_finite = bool(np.isfinite(fit).all())  # before sampling, so no bad row is missed
+        if self.projected and len(fit) > MAX_FIT_POINTS:
+            fit = fit[np.linspace(0, len(fit) - 1, MAX_FIT_POINTS).astype(int)]
+        fit64 = fit.astype(np.float64)
+        finite = fit64[np.isfinite(fit64).all(axis=1)]
+        flat = _is_flat(finite)
+        kind = "not_finite" if not all_finite else "flat" if flat else "projected" if self.projected else "shown"
+        ratios: tuple[float, ...] = ()
         if self.projected:
-            from laegna_gui.core.affine import pca_project
-
-            if len(fit) > MAX_FIT_POINTS:
-                fit = fit[np.linspace(0, len(fit) - 1, MAX_FIT_POINTS).astype(int)]
-            fit64 = fit.astype(np.float64)
-            _, components, ratio = pca_project(fit64, 3)
-            self.mean = fit64.mean(axis=0)
-            self.components = np.asarray(components, dtype=np.float64)
-            spread = float(np.sum((fit64 - self.mean) ** 2))
-            # all points in one spot: nothing is lost
-            self.explained = float(np.clip(np.sum(ratio), 0.0, 1.0)) if spread > 0 else 1.0
+            self.mean, self.components, ratio = _principal_directions(finite, flat)
+            ratios = tuple(float(r) for r in ratio) if kind == "projected" else ()
+        self.spread = Spread(kind, self.width, ratios)
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
         if self.projected:
@@ -116,6 +149,29 @@ class _To3D:
         out = np.ascontiguousarray(out, dtype=np.float32)
         out.setflags(write=False)
         return out
+
+
+def _is_flat(points: np.ndarray) -> bool:
+    """All (finite) points in one spot, up to float32 rounding: no spread to show or keep."""
+    if len(points) == 0:
+        return True
+    size = float(np.abs(points).max())
+    rms = float(np.sqrt(np.mean(np.sum((points - points.mean(axis=0)) ** 2, axis=1))))
+    return size == 0.0 or rms <= FLAT_SPREAD * size
+
+
+def _principal_directions(points: np.ndarray, flat: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mean, the 3 directions of most spread (3, d), their explained-variance ratios (3,)),
+    directions and ratios from one SVD of the centred points. Flat points have no
+    directions: they all map to the origin."""
+    from laegna_gui.core.affine import pca_project
+
+    width = points.shape[1]
+    if flat:
+        mean = points.mean(axis=0) if len(points) else np.zeros(width)
+        return mean, np.zeros((3, width)), np.zeros(3)
+    _, components, ratio = pca_project(points, 3)
+    return points.mean(axis=0), np.asarray(components, dtype=np.float64), ratio
 
 
 def _split(flat: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
@@ -152,10 +208,10 @@ def layer_stages(trainer, node_id: str, grid_lines: int = 11, grid_points: int =
 
     entering_np = entering.numpy()
     stage_values = [t.numpy() for t in (wx, plus_b, activated)]
-    to_in = _To3D(entering_np)
-    to_out = _To3D(np.concatenate(stage_values))
+    to_in = To3D(entering_np)
+    to_out = To3D(np.concatenate(stage_values))
 
-    def points_and_grid(values: np.ndarray, mapping: _To3D):
+    def points_and_grid(values: np.ndarray, mapping: To3D):
         mapped = mapping(values)
         return mapped[:n], _split(mapped[n:], sizes)
 
@@ -166,6 +222,5 @@ def layer_stages(trainer, node_id: str, grid_lines: int = 11, grid_points: int =
     labels = np.asarray(y if trainer.data.task == "classification" else y.reshape(len(y), -1)[:, 0])
     labels = labels.copy()
     labels.setflags(write=False)
-    explained = min(m.explained for m in (to_in, to_out))
     return LayerStages(node_id, function, int(layer.in_features), int(layer.out_features), labels,
-                       inputs, grid_in, stages, to_in.projected or to_out.projected, explained)
+                       inputs, grid_in, stages, to_in.spread, to_out.spread)

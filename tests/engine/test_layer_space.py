@@ -24,7 +24,7 @@ def test_xor_first_layer_is_two_to_four_so_its_output_goes_through_one_pca(build
     before = {k: v.copy() for k, v in trainer.weights().items()}
     s = layer_stages(trainer, "dense1")
     assert (s.node_id, s.activation, s.width_in, s.width_out) == ("dense1", "tanh", 2, 4)
-    assert s.projected and 0.0 < s.explained <= 1.0
+    assert s.projected and s.spread_in.kind == "shown" and s.spread_out.kind == "projected"
     assert list(s.stages) == list(STAGE_NAMES) == ["W·x", "+b", "activation"]
     n = len(trainer.data.x_train)
     np.testing.assert_array_equal(s.labels, trainer.data.y_train)
@@ -49,7 +49,7 @@ def test_xor_first_layer_is_two_to_four_so_its_output_goes_through_one_pca(build
     raw = np.concatenate([raw_wx, raw_wx + b, np.tanh(raw_wx + b)])
     projected, _, ratio = pca_project(raw, 3)
     np.testing.assert_allclose(s.stages["activation"][0], projected[2 * len(x):2 * len(x) + n], atol=1e-4)
-    assert s.explained == pytest.approx(float(ratio.sum()), abs=1e-5)
+    np.testing.assert_allclose(s.spread_out.ratios, ratio, atol=1e-5)
     # nothing changed in the network
     assert all(np.array_equal(before[k], v) for k, v in trainer.weights().items())
     assert trainer.network.training
@@ -59,7 +59,8 @@ def test_affine3d_layer_is_three_to_three_and_shown_exactly(builders):
     trainer = builders.trainer("affine3d")
     trainer.run(20)
     s = layer_stages(trainer, "dense1")
-    assert (s.activation, s.width_in, s.width_out, s.projected, s.explained) == ("linear", 3, 3, False, 1.0)
+    assert (s.activation, s.width_in, s.width_out, s.projected) == ("linear", 3, 3, False)
+    assert s.spread_in.kind == s.spread_out.kind == "shown" and s.spread_out.kept == 1.0
     x = trainer.data.x_train
     w, b = trainer.weights()["dense1.weight"], trainer.weights()["dense1.bias"]
     np.testing.assert_array_equal(s.inputs, x)
@@ -78,7 +79,8 @@ def test_a_two_to_two_tanh_layer_is_padded_and_its_activation_is_tanh_of_plus_b(
     trainer = Trainer(b.project(b.sequential(b.dense(2), b.act("tanh"), b.dense(1), b.act("sigmoid"))))
     trainer.run(10)
     s = layer_stages(trainer, "dense1", grid_lines=5, grid_points=7)
-    assert (s.activation, s.width_in, s.width_out, s.projected, s.explained) == ("tanh", 2, 2, False, 1.0)
+    assert (s.activation, s.width_in, s.width_out, s.projected) == ("tanh", 2, 2, False)
+    assert s.spread_in.kind == s.spread_out.kind == "shown" and s.spread_out.kept == 1.0
     assert len(s.grid_in) == 10 and s.grid_in[0].shape == (7, 3)
     for name in STAGE_NAMES:
         points, grid = s.stages[name]
@@ -124,6 +126,6 @@ def test_a_wide_layer_fits_its_pca_on_a_sample_and_stays_quick(builders):
     start = time.perf_counter()
     s = layer_stages(trainer, "dense2")
     assert time.perf_counter() - start < 0.2
-    assert s.projected and 0.0 < s.explained <= 1.0
+    assert s.projected and 0.0 < s.spread_in.kept <= 1.0 and 0.0 < s.spread_out.kept <= 1.0
     n = len(trainer.data.x_train)
     assert all(points.shape == (n, 3) and np.all(np.isfinite(points)) for points, _ in s.stages.values())

@@ -21,7 +21,7 @@ from laegna_gui.ui.training.controls import TrainingControls
 # what the issue asks the guide to cover, as topic ids
 REQUIRED = ("neuron", "perceptron", "activations", "losses", "gradient_descent", "backpropagation",
             "learning_rate", "optimizers", "batches", "overfitting", "exploding_vanishing", "clipping",
-            "batch_norm", "affine")
+            "batch_norm", "affine", "tensors", "pca")
 # words each page must use, so a page cannot drift off its subject
 KEY_WORDS = {
     "neuron": ("weight", "bias", "units"), "perceptron": ("step", "XOR", "hidden layer"),
@@ -31,6 +31,8 @@ KEY_WORDS = {
     "batches": ("batch size 1", "epoch", "full batch"), "overfitting": ("test set", "training set", "overfit"),
     "exploding_vanishing": ("vanishing", "exploding", "sigmoid"), "clipping": ("norm", "clip"),
     "batch_norm": ("mean 0", "scale", "shift"), "affine": ("rotate", "determinant", "4×4", "order matters"),
+    "tensors": ("vector", "matrix", "batch × width", "broadcasting", "softmax", "Concat", "equal widths"),
+    "pca": ("variance", "direction", "PC 1", "flattened away", "80 %", "NaN"),
 }
 
 
@@ -59,6 +61,23 @@ def test_every_required_topic_has_a_real_page(guide, topic_id):
     assert guide.current_topic() == topic_id
     assert guide.topics.currentItem().text() == shown.title
     assert shown.title.split(":")[0] in guide.page.toPlainText()
+
+
+def test_every_page_is_listed_in_the_guide_and_opens_from_its_row(guide):
+    from laegna_gui.core.resources import resource
+
+    pages = {path.stem for path in resource("docs", "guide").glob("*.md")}
+    listed = [guide.topics.item(row).data(Qt.ItemDataRole.UserRole) for row in range(guide.topics.count())]
+    assert sorted(listed) == sorted(pages) == sorted(t.id for t in TOPICS)
+    for row, topic_id in enumerate(listed):
+        guide.topics.setCurrentRow(row)
+        assert guide.current_topic() == topic_id
+        assert guide.page.toPlainText().startswith(topic(topic_id).title.split(":")[0])
+
+
+def test_the_new_pages_link_where_a_learner_goes_next():
+    assert {"batches", "neuron", "activations"} <= set(linked_topics(topic("tensors").text()))
+    assert {"affine", "learning_rate"} <= set(linked_topics(topic("pca").text()))
 
 
 def test_links_between_pages_lead_to_real_topics(guide):

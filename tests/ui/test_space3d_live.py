@@ -145,16 +145,10 @@ def test_grid_segments_come_from_all_polylines(run):
     np.testing.assert_array_equal(pairs[2], lines[0][1])
 
 
-def test_note_explains_the_pca_projection(space, run):
+def test_note_names_the_layer_and_leaves_the_pca_to_the_readout(space, run):
     assert run.dense1.projected
     space.show_stages(run.dense1)
-    share = round(run.dense1.explained * 100)
-    assert space.note.text().startswith("dense1: 2 → 4 units, shown through a PCA projection to 3-D (keeps ")
-    assert "% of the variance" in space.note.text()
-    assert str(share) in space.note.text() or f"{run.dense1.explained * 100:.1f}" in space.note.text()
-    space.show_stages(replace(run.dense1, projected=False, width_out=3))
-    assert "PCA" not in space.note.text()
-    assert space.note.text().startswith("dense1: 2 → 3 units")
+    assert space.note.text() == "dense1: 2 → 4 units; activation tanh"
 
 
 def test_live_updates_keep_the_slider_and_follow_new_data(space, run):

@@ -26,6 +26,7 @@ class Topic:
 
 TOPICS: tuple[Topic, ...] = (
     Topic("neuron", "Neurons and layers", "What is a neuron, and what are a dense layer's units?"),
+    Topic("tensors", "Tensors and shapes", "What is a tensor, and what shape does each wire carry?"),
     Topic("perceptron", "The perceptron and XOR", "What is a perceptron, and why can't it learn XOR?"),
     Topic("activations", "Activation functions", "What is an activation function?"),
     Topic("losses", "Loss functions", "What is a loss function?"),
@@ -41,6 +42,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic("clipping", "Gradient clipping", "What is gradient clipping?"),
     Topic("batch_norm", "Batch normalisation", "What is batch normalisation?"),
     Topic("affine", "Weights as affine transformations", "What does a weight matrix do to space?"),
+    Topic("pca", "PCA: seeing a wide layer in 3-D", "What does the PCA in Layer space keep, and what does it lose?"),
 )
 _BY_ID = {t.id: t for t in TOPICS}
 

@@ -25,8 +25,10 @@ from PySide6.QtGui import QVector3D
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QToolButton, QVBoxLayout, QWidget)
 
+from laegna_gui.ui.help.window import with_help
 from laegna_gui.ui.look import style
 from laegna_gui.ui.space3d import live_items as li
+from laegna_gui.ui.space3d import spread_readout
 from laegna_gui.ui.space3d.gl import GLPanel
 from laegna_gui.ui.training.live_state import Kind, LiveState
 from laegna_gui.ui.signals import signals_blocked
@@ -53,8 +55,8 @@ TIPS = {
     "animate": "Play the whole layer step by step: multiply by W, add b, apply the activation.",
     "scene": "Each dot is a training point, coloured by its class; the grey lines are a regular grid "
              "on the input plane carried through the same layer. Drag to rotate, scroll to zoom.",
-    "note": "Which layer is shown and, for layers wider than 3 units, how much of the spread the "
-            "3-D projection keeps.",
+    "note": "Which layer is shown: its inputs → units, and the activation that follows it.",
+    "spread": spread_readout.TIP,
 }
 STAGE_TIPS = {
     "input": "The points as they enter the layer.",
@@ -101,10 +103,6 @@ def fit_scale(points: np.ndarray, grid: np.ndarray) -> float:
 def space_note(stages: LayerStages) -> str:
     units = "unit" if stages.width_out == 1 else "units"
     note = f"{stages.node_id}: {stages.width_in} → {stages.width_out} {units}"
-    if stages.projected:
-        share = stages.explained * 100 if stages.explained <= 1.0 else stages.explained
-        digits = 1 if 99.0 <= share < 99.95 else 0  # "99.6 %" rather than a misleading "100 %"
-        note += f", shown through a PCA projection to 3-D (keeps {share:.{digits}f} % of the variance)"
     activation = (stages.activation or "").strip()
     if activation and activation.lower() not in ("none", "identity", "linear"):
         note += f"; activation {activation}"
@@ -158,6 +156,10 @@ class LayerSpaceView(QWidget):
         self.note = QLabel(HINT, objectName="spaceNote", toolTip=TIPS["note"])
         self.note.setWordWrap(True)
         self.note.setContentsMargins(2, 0, 2, 0)
+        self.spread = QLabel(objectName="spaceSpread", toolTip=TIPS["spread"])
+        self.spread.setWordWrap(True)
+        self.spread.setContentsMargins(2, 0, 2, 0)
+        style.set_role(self.spread, "muted")
         self.panel = GLPanel("layerScene")
         self.panel.setToolTip(TIPS["scene"])
         self.panel.setMinimumHeight(220)
@@ -173,6 +175,7 @@ class LayerSpaceView(QWidget):
         layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.note)
+        layout.addWidget(with_help(self.spread, spread_readout.PCA_TOPIC))
         layout.addWidget(self.panel, 1)
         layout.addWidget(self.slider)
         layout.addWidget(self._ticks())
@@ -273,6 +276,7 @@ class LayerSpaceView(QWidget):
             self._points.append(np.asarray(points, dtype=np.float32))
             self._grids.append(li.segments(grid))
         self.note.setText(space_note(stages))
+        self._update_spread()
         self._scales = [fit_scale(p, g) for p, g in zip(self._points, self._grids)]
         self._update_caption()
         if self.points_item is not None:
@@ -304,6 +308,7 @@ class LayerSpaceView(QWidget):
         self.stages = None
         self._points, self._grids, self._scales = [], [], []
         self.note.setText(HINT)
+        self._update_spread()
         self._update_caption()
         if self.points_item is not None:
             self.points_item.setData(pos=np.zeros((0, 3), dtype=np.float32))
@@ -374,13 +379,29 @@ class LayerSpaceView(QWidget):
         its units ("unit 1" …) after it; "PC 1" … when that side is wider than 3 (PCA)."""
         if self.stages is None:
             return ("", "", "")
-        k, t = slider_state(self.slider.value() if value is None else value)
-        input_side = k == 0 and t < 0.5
+        input_side = self._input_side(value)
         width = self.stages.width_in if input_side else self.stages.width_out
         if width > 3:
             return ("PC 1", "PC 2", "PC 3")
         prefix = "in" if input_side else "unit"
         return tuple(f"{prefix} {i + 1}" if i < width else "" for i in range(3))
+
+    def _input_side(self, value: int | None = None) -> bool:
+        """The slider at `value` shows (mostly) the points entering the layer."""
+        k, t = slider_state(self.slider.value() if value is None else value)
+        return k == 0 and t < 0.5
+
+    def _update_spread(self) -> None:
+        """The readout of how much spread the side on show keeps (it follows the slider)."""
+        if self.stages is None:
+            text, problem = "", False
+        else:
+            side = "inputs" if self._input_side() else "outputs"
+            spread = self.stages.spread_in if side == "inputs" else self.stages.spread_out
+            text, problem = spread_readout.spread_text(spread, side), spread.kind == "not_finite"
+        if text != self.spread.text():
+            self.spread.setText(text)
+        style.set_role(self.spread, "error" if problem else "muted")
 
     def _update_caption(self) -> None:
         value = self.slider.value()
@@ -392,6 +413,7 @@ class LayerSpaceView(QWidget):
 
     def _slider_moved(self, value: int) -> None:
         self._update_caption()
+        self._update_spread()
         k, t = slider_state(value)
         for i, button in enumerate(self.tick_buttons):
             font = button.font()
