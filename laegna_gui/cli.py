@@ -150,7 +150,7 @@ def _check_seed(seed: int | None) -> None:
 
 
 def _print_result(args: argparse.Namespace, trainer, metrics, seconds: float) -> None:
-    scores = {k: v for k, v in vars(metrics).items() if k != "sample"}  # every point measured
+    scores = {k: v for k, v in metrics.scores().items() if k != "sample"}  # every point measured
     result = {"steps": trainer.step_count, "epochs": trainer.epoch, **scores,
               "seconds": round(seconds, 4), "engine": trainer.engine_name}
     if args.json:

@@ -67,7 +67,7 @@ def run_export(args: argparse.Namespace) -> int:
         result: dict = {"written": dict(zip(wanted, written))}
         if run is not None:
             result |= {"steps": run.trainer.step_count, "epochs": run.trainer.epoch,
-                       **vars(run.trainer.evaluate())}
+                       **run.trainer.evaluate().scores()}
         if args.json:
             print(json.dumps(result))
         else:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam")
+RANDOM_SEARCH = "random_search"  # the optimizer that uses no gradients (engine/random_search.py)
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "nadam", RANDOM_SEARCH)
 REGULARIZATIONS = ("none", "l1", "l2")
 
 
 @dataclass(frozen=True)
 class TrainingSettings:
     """How the network learns. `batch_size` 0 means the whole training set at once;
-    `momentum` is used by momentum, nesterov (velocity) and rmsprop (averaging)."""
+    `momentum` is used by momentum, nesterov (velocity) and rmsprop (averaging). For
+    random search, which uses no gradients, `learning_rate` is the size of its random
+    nudges (their standard deviation) and clipping does not apply."""
 
     loss: str = "mse"
     optimizer: str = "sgd"

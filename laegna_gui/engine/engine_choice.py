@@ -6,7 +6,7 @@ objective): `engine_name` says which engine the next iterations run on and
 `_compiled_step`. "auto" follows the cost model (engine/compiled/choice.py) and, where it
 is unsure, a measurement at warm-up; "compiled" or "torch" force one (tests, or a user's
 LAEGNA_ENGINE). Until the kernels are loaded, a trainer that may not wait for them (the
-window's worker) trains with torch.
+window's worker) trains with torch; random search, which the kernels do not know, always does.
 """
 
 from __future__ import annotations
@@ -45,11 +45,13 @@ class EngineChoice:
     @property
     def engine_reason(self) -> str:
         """Why this engine: a short sentence for the status bar and `bench`."""
-        if self.engine_choice != "auto":
-            return f"{self.engine_choice} was chosen"
-        error = self._compiled_error()
+        if self.engine_choice == "torch":
+            return "torch was chosen"
+        error = self._compiled_error()  # also where the compiled engine was chosen but cannot train this
         if error:
             return error
+        if self.engine_choice == "compiled":
+            return "compiled was chosen"
         if not prepare.loaded() and not self.wait_for_kernels:
             return "the compiled engine is being prepared (once after installing); torch trains meanwhile"
         if self._measured is not None:
@@ -58,6 +60,8 @@ class EngineChoice:
         return f"{faster} is modelled faster for this network"
 
     def _compiled_error(self) -> str:
+        if self.settings.optimizer not in OPTIMIZERS:  # the kernels know the gradient optimizers only
+            return "random search runs on torch"
         if "next_batch" in self.__dict__:  # replaced on the instance to watch or steer batches
             return "batches are steered by hand, which only the torch engine follows"
         return numba_error()

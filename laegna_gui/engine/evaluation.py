@@ -40,13 +40,24 @@ def batch_loss(trainer, batch: torch.Tensor) -> float:
 
 
 @torch.no_grad()
-def _score(trainer, x: torch.Tensor, y: torch.Tensor, labels: np.ndarray) -> tuple[float, float | None]:
+def _score(trainer, x: torch.Tensor, y: torch.Tensor,
+           labels: np.ndarray) -> tuple[float, float | None, np.ndarray | None]:
     output, logits = trainer.network.scored(x)
     loss = trainer.objective(output, logits, y).item()
     if not trainer.objective.classifies:
-        return loss, None
+        return loss, None, None
     predicted = trainer.objective.predict(output).numpy()
-    return loss, float(np.mean(predicted == labels))
+    return loss, float(np.mean(predicted == labels)), predicted
+
+
+def _answers(predicted: np.ndarray | None, n: int, sample: torch.Tensor | None) -> np.ndarray | None:
+    """The class answered for each of a split's `n` points, read-only; -1 where the sample left one out."""
+    if predicted is None:
+        return None
+    answers = np.full(n, -1, dtype=np.int32)
+    answers[slice(None) if sample is None else sample.numpy()] = predicted
+    answers.setflags(write=False)
+    return answers
 
 
 def _split(x: torch.Tensor, y: torch.Tensor, labels: np.ndarray, sample: torch.Tensor | None):
@@ -64,7 +75,9 @@ def evaluate(trainer, sample: bool = False) -> Metrics:
     finally:
         trainer.network.train()
     sampled = SAMPLE_POINTS if train_sample is not None or test_sample is not None else 0
-    return Metrics(train[0], test[0], train[1], test[1], sampled)
+    return Metrics(train[0], test[0], train[1], test[1], sampled,
+                   _answers(train[2], len(trainer.x_train), train_sample),
+                   _answers(test[2], len(trainer.x_test), test_sample))
 
 
 @torch.no_grad()
@@ -98,4 +111,4 @@ def probes(trainer, gradients: dict[str, np.ndarray], sample: bool = False) -> P
         network.train()
     norms = layer_gradient_norms(gradients)
     return Probes(trainer.extent, boundary, maps, curve_x, curve_y, dead, norms,
-                  gradient_warning(norms, list(trainer.analysis.order)))
+                  gradient_warning(norms, list(trainer.analysis.order), trainer, x, dead))

@@ -15,6 +15,7 @@ from laegna_gui import __version__
 from laegna_gui.core.datasets import make_dataset
 from laegna_gui.core.errors import GraphError, LaegnaError
 from laegna_gui.core.project import Project
+from laegna_gui.core.training_settings import RANDOM_SEARCH
 from laegna_gui.core.validate import final_activation
 from laegna_gui.engine.network import squashed_logits
 from laegna_gui.engine.objective import Objective
@@ -34,12 +35,12 @@ The last line printed is JSON: test_loss, test_accuracy, train_loss, train_accur
 accuracies are null for regression) and steps (the steps this run trained).
 
 It reproduces Laegna's numbers: the data come from numpy's generator seeded with SEED, the
-initial weights from a torch generator seeded with SEED, and the batch order and dropout
-masks from the app's own SplitMix64 functions (written out below), keyed by SEED and the
-epoch or step. Where the numbers can still differ: Laegna may train in a compiled loop of
-its own that agrees with torch up to float32 rounding; and a run that started from weights
-stored in a project, changed its settings midway or had weights edited by hand took a path
-this script does not replay.
+initial weights from a torch generator seeded with SEED, and the batch order, dropout
+masks and random search's nudges from the app's own SplitMix64 functions (written out
+below), keyed by SEED and the epoch or step. Where the numbers can still differ: Laegna
+may train in a compiled loop of its own that agrees with torch up to float32 rounding; and
+a run that started from weights stored in a project, changed its settings midway or had
+weights edited by hand took a path this script does not replay.
 """
 
 import argparse
@@ -113,7 +114,8 @@ def pytorch_script(project: Project, steps: int, filename: str = "network.py") -
     training = training_section(project.training, parts.objective, len(parts.data.x_train),
                                 parts.network.dense_weights(), parts.has_batch_norm, has_dropout,
                                 fused=parts.network.logits is not None)
-    body = data.code + random_numbers_code(has_dropout) + parts.network.code() + training.code
+    searches = project.training.optimizer == RANDOM_SEARCH
+    body = data.code + random_numbers_code(has_dropout, searches) + parts.network.code() + training.code
     return (_header(project, steps, one_line(filename), uses_functional="F." in body)
             + _constants("# the data", data) + _constants("# training", training)
             + body + _MAIN)

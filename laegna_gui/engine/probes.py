@@ -6,7 +6,7 @@ column 0 its left edge (x_min).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -19,6 +19,10 @@ NEURON_GRID = 20
 CURVE_POINTS = 200
 EXPLODING_NORM = 1e3
 VANISHING_RATIO = 1e-4
+DEAD_CAUSE = 0.5  # dead ReLU units cause a vanishing gradient when half of a layer's are dead
+SQUASH_CAUSE = 0.1  # …and the sigmoid/tanh layers do when their slopes together shrink it tenfold
+SATURATED = 0.1  # a layer saturates when its mean slope is under a tenth of its steepest
+MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}
 
 
 @dataclass(frozen=True)
@@ -99,9 +103,12 @@ def layer_gradient_norms(gradients: dict[str, np.ndarray]) -> dict[str, float]:
     return {node: float(np.sqrt(total)) for node, total in norms.items()}
 
 
-def gradient_warning(norms: dict[str, float], order: list[str]) -> str:
+def gradient_warning(norms: dict[str, float], order: list[str], trainer=None, points: torch.Tensor | None = None,
+                     dead: dict[str, float] | None = None) -> str:
     """'exploding' when any layer's gradient is huge; 'vanishing' when the first layer
-    gets a tiny fraction of what the last one gets."""
+    gets a tiny fraction of what the last one gets. Given the trainer, the points the probes
+    measured on and the dead fractions found there, a vanishing gradient's advice names its
+    cause (`layer_activity`); without them it gives the advice for depth."""
     layered = [norms[n] for n in order if n in norms]
     if not layered:
         return ""
@@ -109,6 +116,90 @@ def gradient_warning(norms: dict[str, float], order: list[str]) -> str:
         return (f"Exploding gradients: a layer's gradient norm reached {max(layered):.3g}. "
                 "Lower the learning rate or turn on gradient clipping.")
     if len(layered) > 1 and layered[-1] > 0 and layered[0] / layered[-1] < VANISHING_RATIO:
-        return (f"Vanishing gradients: the first layer gets {layered[0] / layered[-1]:.1e} of the last "
-                "layer's gradient, so it barely learns. Try ReLU, fewer layers or batch norm.")
+        activity = None if trainer is None else layer_activity(trainer, points, dead or {})
+        return vanishing_advice(layered[0] / layered[-1], activity)
     return ""
+
+
+@dataclass(frozen=True)
+class LayerActivity:
+    """What the hidden activations do on the data, the signs of a vanishing gradient's cause.
+
+    `dead`/`relu_units`: ReLU-type units never active on the data, of how many; `leaky`:
+    whether every ReLU layer is leaky already. `slopes`: hidden sigmoid and tanh nodes ->
+    (function, their mean slope on the data), in graph order; the ones feeding the output
+    are left out, as they scale every layer's gradient alike."""
+
+    dead: int = 0
+    relu_units: int = 0
+    leaky: bool = False
+    worst_dead_fraction: float = 0.0
+    slopes: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+    @property
+    def squash(self) -> float:
+        """How much the squashing layers shrink a gradient passing back through them all."""
+        return float(np.prod([slope for _, slope in self.slopes.values()]))
+
+
+def layer_activity(trainer, points: torch.Tensor, dead: dict[str, float]) -> LayerActivity:
+    """The trainer's network on `points` (eval mode, as the dead fractions were measured)."""
+    graph, widths, order = trainer.graph, trainer.analysis.widths, list(trainer.analysis.order)
+    functions = {n: graph.node(n).params["function"] for n in order if graph.node(n).type == "activation"}
+    last_dense = max((i for i, n in enumerate(order) if graph.node(n).type == "dense"), default=-1)
+    squashing = [n for n in order[:last_dense] if functions.get(n) in ("sigmoid", "tanh")]
+    return LayerActivity(
+        dead=sum(round(fraction * widths[n]) for n, fraction in dead.items()),
+        relu_units=sum(widths[n] for n in dead),
+        leaky=bool(dead) and all(functions[n] == "leaky_relu" for n in dead),
+        worst_dead_fraction=max(dead.values(), default=0.0),
+        slopes=_mean_slopes(trainer.network, points, {n: functions[n] for n in squashing}))
+
+
+@torch.no_grad()
+def _mean_slopes(network: GraphNetwork, points: torch.Tensor,
+                 squashing: dict[str, str]) -> dict[str, tuple[str, float]]:
+    """Each squashing node's slope averaged over the points and its units: σ' = σ(1 − σ), tanh' = 1 − tanh²."""
+    if not squashing:
+        return {}
+    training = network.training
+    network.eval()
+    try:
+        _, outputs = network(points, keep=True)
+    finally:
+        network.train(training)
+    slopes = {}
+    for node, function in squashing.items():
+        out = outputs[node].double()
+        slope = out * (1 - out) if function == "sigmoid" else 1 - out * out
+        slopes[node] = (function, float(slope.mean()))
+    return slopes
+
+
+def vanishing_advice(ratio: float, activity: LayerActivity | None) -> str:
+    """The vanishing-gradient warning, with the fixes for the cause `activity` shows: dead
+    ReLU units, squashing sigmoid/tanh layers, or else plain depth. Short: it sits above a plot."""
+    if activity is not None and activity.worst_dead_fraction >= DEAD_CAUSE:
+        kind, fixes = (("leaky ReLU", "lower the learning rate or use He initialisation.") if activity.leaky
+                       else ("ReLU", "lower the learning rate, use leaky ReLU or He initialisation."))
+        return (f"Vanishing gradients: {activity.dead} of {activity.relu_units} {kind} units are dead "
+                f"(never active on the data): {fixes}")
+    if activity is not None and activity.slopes and activity.squash <= SQUASH_CAUSE:
+        return f"Vanishing gradients: {_squash_reason(activity)} Use ReLU, fewer layers or batch norm."
+    return (f"Vanishing gradients: the first layer gets {ratio:.1e} of the last layer's gradient, so it barely "
+            "learns. Use fewer layers, batch norm, or skip connections (an add block).")
+
+
+def _squash_reason(activity: LayerActivity) -> str:
+    """Why the sigmoid/tanh layers shrink the gradient, with the numbers measured."""
+    functions = [function for function, _ in activity.slopes.values()]
+    slopes = [slope for _, slope in activity.slopes.values()]
+    kinds = " and ".join(sorted(set(functions)))
+    together = f"{np.mean(slopes):.2f} on average, {activity.squash:.0e} together"
+    saturated = sum(slope < SATURATED * MAX_SLOPE[f] for f, slope in zip(functions, slopes))
+    if saturated:
+        return (f"{saturated} of {len(slopes)} {kinds} layers saturate (slope near 0 for most points), and "
+                f"backprop multiplies the gradient by their slopes: {together}.")
+    limits = " and ".join(f"{MAX_SLOPE[k]:g} for {'a ' if k == 'sigmoid' else ''}{k}" for k in sorted(set(functions)))
+    return (f"backprop multiplies the gradient by the slopes of {len(slopes)} {kinds} layers, at most "
+            f"{limits}: {together}.")

@@ -26,7 +26,7 @@ _SCRIPT_NAMES = {
     "x", "self", "seed", "generator", "np", "torch", "nn", "F", "math", "json", "argparse",
     "make_points", "hidden_affine", "split", "make_data", "StepFunction", "input_features", "Network",
     "encode", "loss_fn", "predict", "batches", "penalty", "train", "evaluate", "main",
-    "splitmix64", "epoch_order", "dropout_keep", "Dropout", "logits",
+    "splitmix64", "epoch_order", "dropout_keep", "Dropout", "logits", "nudge_noise", "try_nudge",
 }
 _RESERVED = set(keyword.kwlist) | set(dir(builtins)) | set(dir(nn.Module)) | {"training"} | _SCRIPT_NAMES
 _FEATURES = {"x1": "x1", "x2": "x2", "x1^2": "x1 ** 2", "x2^2": "x2 ** 2", "x1*x2": "x1 * x2",

@@ -3,17 +3,19 @@
 Mirrors engine/objective.py, engine/optimizers.py and Trainer._iteration/next_batch: the same
 target encoding, the same loss expression, the same optimizer arguments, the same penalty
 and clipping, and mini-batches in Laegna's order. `random_numbers_code` writes plain-numpy
-copies of engine/compiled/schedule.py (SplitMix64, the epoch shuffle, the dropout masks),
-so the script draws exactly the app's batches and dropped values.
+copies of engine/compiled/schedule.py (SplitMix64, the epoch shuffle, the dropout masks)
+and of random search's nudges, so the script draws exactly the app's batches, dropped
+values and nudges. Random search's loop is engine/script_search.py.
 """
 
 from __future__ import annotations
 
 import textwrap
 
-from laegna_gui.core.training_settings import TrainingSettings
+from laegna_gui.core.training_settings import RANDOM_SEARCH, TrainingSettings
 from laegna_gui.engine.objective import Objective
 from laegna_gui.engine.script_data import Constants, Section
+from laegna_gui.engine.script_search import NUDGE_NOISE, search_train
 
 _LOSS_NAMES = {"mse": "Mean squared error",
                "half_mse": "Squared error, ½ — as TensorFlow Playground: the mean of ½(output − target)²",
@@ -29,7 +31,8 @@ def training_section(s: TrainingSettings, objective: Objective, n_train: int, de
     `fused`: the loss is computed from the network's logits (`model.logits`)."""
     batch = s.batch_size if 0 < s.batch_size < n_train else n_train
     constants: Constants = [
-        ("LEARNING_RATE", repr(float(s.learning_rate)), "the optimizer's step size"),
+        ("LEARNING_RATE", repr(float(s.learning_rate)),
+         "the size of random search's nudges" if s.optimizer == RANDOM_SEARCH else "the optimizer's step size"),
         ("BATCH_SIZE", str(batch), "points per step" + ("" if batch != n_train else " (all the training points)")),
     ]
     optimizer, more = _optimizer(s)
@@ -39,15 +42,18 @@ def training_section(s: TrainingSettings, objective: Objective, n_train: int, de
         name = f"{s.regularization.upper()}_RATE"
         constants.append((name, repr(float(s.reg_rate)), f"strength of the {s.regularization.upper()} penalty"))
         penalty = _penalty(s.regularization, name, dense_weights)
-    if s.clip:
+    if s.clip and s.optimizer != RANDOM_SEARCH:  # random search has no gradient to clip
         constants.append(("CLIP_NORM", repr(float(s.clip_norm)), "the gradient is scaled down to at most this norm"))
+    train = (search_train(objective.classifies, bool(penalty), fused) if s.optimizer == RANDOM_SEARCH
+             else _train(s, optimizer, objective, bool(penalty), has_dropout, fused))
     code = (_targets(objective) + _loss(objective, fused) + _predict(objective) + _batches(has_batch_norm)
-            + penalty + _train(s, optimizer, objective, bool(penalty), has_dropout, fused)
-            + _evaluate(objective, fused))
+            + penalty + train + _evaluate(objective, fused))
     return Section(constants, code)
 
 
 def _optimizer(s: TrainingSettings) -> tuple[str, Constants]:
+    if s.optimizer == RANDOM_SEARCH:  # no torch optimizer: its own loop (script_search.py)
+        return "", []
     if s.optimizer in ("momentum", "nesterov"):
         # (on its own line: the call would not fit on one)
         nesterov = ",\n" + " " * 32 + "nesterov=True" if s.optimizer == "nesterov" and s.momentum > 0 else ""
@@ -125,12 +131,19 @@ def _predict(o: Objective) -> str:
     return _function("predict(output)", "The class with the highest output.", "return output.argmax(dim=1)")
 
 
-def random_numbers_code(has_dropout: bool) -> str:
-    """SplitMix64 and the epoch shuffle (and the dropout masks when the network drops out):
-    the same numbers as engine/compiled/schedule.py, written for a reader."""
-    if has_dropout:
-        return _HEADING_WITH_DROPOUT + _SPLITMIX + _EPOCH_ORDER + _DROPOUT_KEEP
-    return _HEADING + _SPLITMIX + _EPOCH_ORDER
+def random_numbers_code(has_dropout: bool, searches: bool = False) -> str:
+    """SplitMix64 and the epoch shuffle (and the dropout masks when the network drops out,
+    random search's nudges when it trains): the same numbers as engine/compiled/schedule.py
+    and engine/optimizers.py, written for a reader."""
+    if not has_dropout and not searches:
+        return _HEADING + _SPLITMIX + _EPOCH_ORDER
+    drawn = ["the batch order"] + ["the dropout masks"] * has_dropout + ["random search's nudges"] * searches
+    text = (f"{', '.join(drawn[:-1]).capitalize()} and {drawn[-1]} come from SplitMix64 (Steele, Lea & "
+            "Flood, 2014), a hash of a 64-bit counter whose outputs look random. They depend only on SEED "
+            "and on the epoch or step they are for, so this script draws exactly what the app draws.")
+    heading = _HEADING_WITH_MORE + "".join(f"# {line}\n" for line in textwrap.wrap(text, 88))
+    return (heading + _SPLITMIX + _EPOCH_ORDER + (_DROPOUT_KEEP if has_dropout else "")
+            + (NUDGE_NOISE if searches else ""))
 
 
 _HEADING = '''
@@ -141,12 +154,9 @@ _HEADING = '''
 # script visits the points in exactly the app's order.
 '''
 
-_HEADING_WITH_DROPOUT = '''
+_HEADING_WITH_MORE = '''
 
 # --- Laegna's random numbers --------------------------------------------------------
-# The batch order and the dropout masks come from SplitMix64 (Steele, Lea & Flood, 2014),
-# a hash of a 64-bit counter whose outputs look random. They depend only on SEED and on
-# the epoch or step they are for, so this script draws exactly what the app draws.
 '''
 
 _SPLITMIX = '''

@@ -23,11 +23,11 @@ from laegna_gui.core.datasets import Dataset, make_dataset
 from laegna_gui.core.errors import GraphError, TrainingDiverged
 from laegna_gui.core.memory import check_memory
 from laegna_gui.core.project import Project
-from laegna_gui.core.training_settings import TrainingSettings
+from laegna_gui.core.training_settings import RANDOM_SEARCH, TrainingSettings
 from laegna_gui.core.validate import analyse, check_loss, final_activation
 from laegna_gui.engine import configure_torch
 from laegna_gui.engine.batches import BatchSchedule
-from laegna_gui.engine import evaluation
+from laegna_gui.engine import evaluation, random_search
 from laegna_gui.engine.cancel import CancelToken, TrainingCancelled
 from laegna_gui.engine.compiled import prepare
 from laegna_gui.engine.compiled.engine import CompiledEngine
@@ -37,7 +37,7 @@ from laegna_gui.engine.network import GraphNetwork, frozen_numpy
 from laegna_gui.engine.objective import Objective
 from laegna_gui.engine.optimizers import make_optimizer, update_hyperparameters
 from laegna_gui.engine.probes import Probes, plane_extent
-from laegna_gui.engine.snapshot import Metrics, Snapshot, StepReport
+from laegna_gui.engine.snapshot import Metrics, Snapshot, StepBatch, StepReport
 
 
 
@@ -103,9 +103,14 @@ class Trainer(EngineChoice):
         """torch's optimizer, made on first use (its first import costs over a second) with
         the flat buffers as its state, so it continues what the compiled engine did."""
         if self._optimizer is None:
-            self._optimizer = make_optimizer(self.network.parameters(), self.settings)
+            self._optimizer = make_optimizer(self.network.parameters(), self.settings, self.seed)
             self.flat.bind_optimizer(self._optimizer, self.settings.optimizer)
         return self._optimizer
+
+    @property
+    def searching(self) -> bool:
+        """Random search trains: no gradients, only nudges kept where the loss falls."""
+        return self.settings.optimizer == RANDOM_SEARCH
 
     def _fresh_optimizer(self) -> None:
         """Forget the optimizer's state (a new optimizer kind, or after diverged weights)."""
@@ -179,7 +184,10 @@ class Trainer(EngineChoice):
 
         A non-finite loss or gradient stops before the update; non-finite weights after
         it are rolled back. Either way TrainingDiverged is raised and the weights stay
-        those from before this step."""
+        those from before this step. Random search, which has no gradient, tries a nudge
+        instead (engine/random_search.py); its "norm" is 0."""
+        if self.searching:
+            return random_search.iteration(self, batch), 0.0
         if not self.network.training:
             self.network.train()
         if not self.flat.still_bound():  # a tensor was replaced: share the buffers again
@@ -254,13 +262,23 @@ class Trainer(EngineChoice):
                 norm = self._compiled_step(batch.numpy())
             else:
                 _, norm = self._iteration(batch)
-        gradients = {k: frozen_numpy(p.grad) for k, p in self.network.named_trainables().items()
-                     if p.grad is not None}
+        searched = self.searching
+        gradients = {} if searched else {k: frozen_numpy(p.grad) for k, p in self.network.named_trainables().items()
+                                         if p.grad is not None}
         after = self.network.weights()
         updates = {k: _frozen(after[k] - before[k]) for k in after}
+        # a kept nudge lowered the loss, so it moved a weight; a rejected one was undone bit for bit
+        kept = any(u.any() for u in updates.values()) if searched else None
+        checked = None if searched else self._step_batch(batch)  # random search has no gradient to check
         return StepReport(self.step_count, len(batch), loss_before, self.batch_loss(batch), before,
                           gradients, updates, after, norm,
-                          self.settings.clip and norm > self.settings.clip_norm)
+                          self.settings.clip and norm > self.settings.clip_norm, checked, kept)
+
+    def _step_batch(self, batch: torch.Tensor) -> StepBatch:
+        """What a step's loss was measured on, for checking its gradient away from here."""
+        rows = batch.numpy()
+        return StepBatch(_frozen(self.data.x_train[rows]), _frozen(self.data.y_train[rows]), self.graph,
+                         self.data.spec, self.settings, self.seed)
 
     def run(self, n: int) -> float:
         """`n` iterations as fast as possible; returns the last mini-batch loss. Either
@@ -297,7 +315,8 @@ class Trainer(EngineChoice):
                  sample: bool = False) -> Snapshot:
         """Everything the views show, as numpy copies. `sample`: while playing, losses and
         dead units of large data sets are measured on a fixed sample (the snapshot says so)."""
-        return evaluation.snapshot(self, with_probes, report, sample)
+        snapshot = evaluation.snapshot(self, with_probes, report, sample)
+        return random_search.without_gradients(snapshot) if self.searching else snapshot
 
     def probes(self, gradients: dict[str, np.ndarray], sample: bool = False) -> Probes:
         """Everything the live views draw, from the model as it is now (eval mode)."""

@@ -234,6 +234,17 @@ def test_every_loss_and_optimizer_trains_as_in_the_app(loss, optimizer, tmp_path
     _assert_same_metrics(run_main(module, monkeypatch, capsys), _trained(project, 25))
 
 
+def test_random_search_runs_with_plain_python_and_keeps_the_apps_nudges(tmp_path):
+    """Its own loop, without gradients (dropout off: it judges nudges in eval mode), L1 included."""
+    project = _dropout_project(seed=9, optimizer="random_search", learning_rate=0.05, regularization="l1",
+                               reg_rate=0.001, clip=True)
+    source = pytorch_script(project, 200)
+    assert "backward" not in source and "CLIP_NORM" not in source and "def nudge_noise" in source
+    assert max(len(line) for line in source.splitlines()) <= 100
+    reported = _run_plain_python(write_script(project, 200, tmp_path))
+    _assert_same_metrics(reported, _trained(project, 200))
+
+
 def test_a_single_signed_output_with_hinge_loss_trains_as_in_the_app(tmp_path, monkeypatch, capsys):
     project = make_project(sequential(dense(4), act("relu"), dense(1)), "moons", seed=4, loss="hinge",
                            optimizer="nesterov", momentum=0.9, learning_rate=0.02, batch_size=3, clip=True)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QSpinBox, QVBoxLayout, QWidget,
 )
 
-from laegna_gui.core.training_settings import OPTIMIZERS, REGULARIZATIONS, TrainingSettings
+from laegna_gui.core.training_settings import OPTIMIZERS, RANDOM_SEARCH, REGULARIZATIONS, TrainingSettings
 from laegna_gui.core.validate import LOSSES
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.help.window import with_help
@@ -23,9 +23,12 @@ TIPS = {
     "step": "Run exactly one iteration: one mini-batch forward, backward and one weight update (→ or S).",
     "epoch": "Train until every training point has been used once more (one epoch).",
     "reset": "Throw the learned weights away and start again from the seed's initial weights (R).",
-    "learning_rate": "How big each step downhill is: too small crawls, too large overshoots or diverges.",
+    "learning_rate": "How big each step downhill is: too small crawls, too large overshoots or diverges. "
+                     "For random search, the typical size of its random nudges.",
     "optimizer": "How the step is taken: plain SGD, SGD with momentum (a velocity that builds up), "
-                 "Nesterov, RMSprop or Adam (adapts the step for each weight).",
+                 "Nesterov, RMSprop or Adam (adapts the step for each weight) — or random search, "
+                 "which uses no gradients: it tries a random nudge to every weight and keeps it only "
+                 "if the batch loss falls. Race it against gradient descent.",
     "momentum": "Momentum: how much of the previous step carries into the next, like a rolling ball.",
     "loss": "How wrongness is scored: squared error, absolute error, log loss, cross-entropy or hinge.",
     "batch_size": "How many points each step learns from; 1 is online learning, 'full batch' uses all.",
@@ -38,10 +41,15 @@ TIPS = {
 HELP_TOPICS = {"learning_rate": "learning_rate", "optimizer": "optimizers", "loss": "losses",
                "batch_size": "batches", "regularization": "regularization", "clip": "clipping"}
 OPTIMIZER_TITLES = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop",
-                    "adam": "Adam", "nadam": "NAdam"}
-LOSS_TITLES = {"mse": "Squared error (MSE)", "half_mse": "Squared error, ½ — as TensorFlow Playground",
+                    "adam": "Adam", "nadam": "NAdam", RANDOM_SEARCH: "Random search"}
+LOSS_TITLES = {"mse": "Squared error (MSE)", "half_mse": "Squared error ½",
                "mae": "Absolute error (MAE)", "bce": "Log loss (BCE)",
                "cross_entropy": "Cross-entropy", "hinge": "Hinge"}
+# what a short title leaves out, on the item's tooltip (the list shows it when open)
+ITEM_TIPS = {RANDOM_SEARCH: "Random search (no gradients): try a random nudge to every weight and keep it "
+                            "only if the batch loss falls.",
+             "half_mse": "Squared error, ½ — as TensorFlow Playground: ½(o − t)², so the same learning rate "
+                         "moves half as far as with MSE."}
 
 
 def _combo(name: str, items: dict[str, str]) -> QComboBox:
@@ -50,6 +58,8 @@ def _combo(name: str, items: dict[str, str]) -> QComboBox:
     combo.setMinimumContentsLength(8)
     for key, title in items.items():
         combo.addItem(title, key)
+        if key in ITEM_TIPS:
+            combo.setItemData(combo.count() - 1, ITEM_TIPS[key], Qt.ItemDataRole.ToolTipRole)
     return combo
 
 
@@ -194,7 +204,9 @@ class TrainingControls(QWidget):
         e = self.editors
         e["momentum"].setEnabled(e["optimizer"].currentData() in ("momentum", "nesterov", "rmsprop"))
         e["reg_rate"].setEnabled(e["regularization"].currentData() != "none")
-        e["clip_norm"].setEnabled(e["clip"].isChecked())
+        gradients = e["optimizer"].currentData() != RANDOM_SEARCH  # random search has none to clip
+        e["clip"].setEnabled(gradients)
+        e["clip_norm"].setEnabled(gradients and e["clip"].isChecked())
 
     # --- state ---------------------------------------------------------------
     def show_running(self, running: bool) -> None:

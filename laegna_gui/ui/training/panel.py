@@ -87,6 +87,7 @@ class TrainingPanel(QWidget):
         self.banner.lower_rate_requested.connect(self.lower_learning_rate)
         self.canvas.weight_edit_requested.connect(ctl.set_weight)
         self.canvas.node_selected.connect(self.step_view.set_layer)
+        self.curves.confusion.cell_chosen.connect(self.boundary.highlight)
 
     def _register(self) -> None:
         """The training area's live views, in the order they draw: the counters and the banner
@@ -118,9 +119,11 @@ class TrainingPanel(QWidget):
 
     def _data_changed(self) -> None:
         try:
-            self.boundary.set_data(make_dataset(self.document.project.dataset, self.document.project.seed))
+            data = make_dataset(self.document.project.dataset, self.document.project.seed)
         except LaegnaError:
-            self.boundary.set_data(None)
+            data = None
+        self.boundary.set_data(data)
+        self.curves.confusion.set_data(data)
 
     def lower_learning_rate(self) -> None:
         training = self.document.project.training

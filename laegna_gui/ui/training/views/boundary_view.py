@@ -6,7 +6,8 @@ of the canvas (`show_neuron`), the plane shows that neuron's output instead (neu
 
 The picture is the data colours faded towards the theme's ground (colour_scale.backdrop):
 pale in the light theme, dark in the dark one; a theme switch repaints it and the points'
-outlines and rings, whose colours come from the theme too."""
+outlines and rings, whose colours come from the theme too. `highlight(cell)` rings the points
+of a confusion matrix cell (core.confusion.Cell), again with each snapshot's answers."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from laegna_gui.core.confusion import Cell, members
 from laegna_gui.core.datasets import Dataset
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.look import style
@@ -60,6 +62,7 @@ class BoundaryView(QWidget):
         self.invalid: str | None = None  # the text shown instead of the picture
         self.graph: Graph | None = None  # the network the snapshots come from: names its neurons
         self.neuron: Neuron | None = None  # the canvas's neuron under the mouse
+        self.cell: Cell | None = None  # the confusion matrix cell whose points are ringed
         self._generation = -1  # of the live network on show
         self._build()
         self.show_test.toggled.connect(self._show_test)
@@ -75,7 +78,7 @@ class BoundaryView(QWidget):
         self.curve = pg.PlotDataItem(pen=pg.mkPen(style.NEGATIVE, width=3), antialias=True)
         self.points = DataPoints()
         self.train_points, self.test_points = self.points.train, self.points.test
-        for item in (self.image, self.curve, self.train_points, self.test_points):
+        for item in (self.image, self.curve, self.train_points, self.test_points, self.points.highlights):
             self.plot.addItem(item)
         self.image.setZValue(-10)
         self.curve.setZValue(10)  # the fit runs over the dots it is fitting
@@ -114,6 +117,7 @@ class BoundaryView(QWidget):
     def set_data(self, data: Dataset | None) -> None:
         """New data: new dots. The old picture goes until the next snapshot draws the new one."""
         self.data, self.snapshot, self._extent, self.invalid, self.neuron = data, None, None, None, None
+        self.cell = None
         self.image.setVisible(False)
         self.curve.setVisible(False)
         self.off_chart.setVisible(False)
@@ -173,7 +177,7 @@ class BoundaryView(QWidget):
     def _show_live(self, state: LiveState) -> None:
         """The latest snapshot; a neuron hovered in another network (or before a reset) is forgotten."""
         if state.generation != self._generation:
-            self.neuron, self._generation = None, state.generation
+            self.neuron, self.cell, self._generation = None, None, state.generation
         self.show_snapshot(state.snapshot, state.graph)
 
     def show_invalid(self, text: str) -> None:
@@ -185,7 +189,8 @@ class BoundaryView(QWidget):
 
     def clear_picture(self) -> None:
         """The data without the network's answer (none yet, or not valid)."""
-        self.snapshot, self.neuron = None, None
+        self.snapshot, self.neuron, self.cell = None, None, None
+        self._show_highlight()
         self.image.setVisible(False)
         self.curve.setVisible(False)
         self.off_chart.setVisible(False)
@@ -207,6 +212,7 @@ class BoundaryView(QWidget):
         mode = "plane" if probes.boundary is not None else "curve" if probes.curve_x is not None else "none"
         if mode != self.mode:
             self._set_mode(mode)
+        self._show_highlight()  # the cell's points may have changed with the answers
         self._draw()
 
     def _draw(self) -> None:
@@ -246,6 +252,22 @@ class BoundaryView(QWidget):
             peak = float(np.abs(finite).max()) if finite.size else np.inf
             self.off_chart.setText(f"The fitted curve runs off the chart (it reaches {number_text(peak, 2)})")
         self.off_chart.setVisible(off)
+
+    # --- the points of a confusion matrix cell ----------------------------------------
+    def highlight(self, cell: Cell | None) -> None:
+        """Ring the points of `cell` (of its split, true class and answer); None: no rings."""
+        self.cell = cell
+        self._show_highlight()
+
+    def _show_highlight(self) -> None:
+        answers = labels = None
+        if self.cell is not None and self.snapshot is not None and self.data is not None:
+            answers = getattr(self.snapshot.metrics, f"{self.cell.split}_answers")
+            labels = getattr(self.data, f"y_{self.cell.split}")
+        if answers is None or len(answers) != len(labels):
+            self.points.highlight("train", np.zeros(0, dtype=np.intp))
+            return
+        self.points.highlight(self.cell.split, members(labels, answers, self.cell.true, self.cell.answer))
 
     # --- one neuron, large ------------------------------------------------------
     def show_neuron(self, neuron: Neuron | None) -> None:

@@ -1,4 +1,5 @@
-"""Loss and accuracy over training steps: train solid blue, test dashed orange."""
+"""Loss and accuracy over training steps: train solid blue, test dashed orange; beside them, for
+classification, the per-class errors of the latest step (confusion_view.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from laegna_gui.core.history import History
 from laegna_gui.ui.look import style
+from laegna_gui.ui.training.live_state import LiveState, Part
 from laegna_gui.ui.training.views.axis_room import align_left_axes, keep_title_whole
 from laegna_gui.ui.look.theme_restyle import theme_plot
+from laegna_gui.ui.training.views.confusion_view import ConfusionView
 from laegna_gui.ui.training.views.growing_plot import follow_plot, plot_range, step_range
 from laegna_gui.ui.training.views.live_text import LiveText
 from laegna_gui.ui.training.views.run_marks import MarkedHistoryView, RunMarks
@@ -54,7 +57,7 @@ def _value(v: float, percent: bool) -> str:
 class CurvesView(MarkedHistoryView, QWidget):
     """`show_history(history)` redraws when the history changed; `clear()` empties the plots.
     As a live view (`draw_parts`) it also marks where the run diverged and greys the curves
-    while the network is not valid."""
+    while the network is not valid, and counts the latest answers in `confusion`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +92,7 @@ class CurvesView(MarkedHistoryView, QWidget):
         theme_plot(self.loss_plot)  # the legend, made after style_plot
         self.marks = RunMarks([self.loss_plot, self.accuracy_plot])
         self._invalid = ""  # why the network is not valid (shown instead of the values)
+        self.confusion = ConfusionView()
         self._build_layout()
 
     def _build_axes(self) -> None:
@@ -116,12 +120,22 @@ class CurvesView(MarkedHistoryView, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        plots = QVBoxLayout()
+        plots.setSpacing(2)
+        plots.addWidget(self.loss_plot, 3)
+        plots.addWidget(self.accuracy_plot, 2)
+        row = QHBoxLayout()  # the matrix beside both plots, so their step axes stay aligned
+        row.setSpacing(4)
+        row.addLayout(plots, 1)
+        row.addWidget(self.confusion)
         layout.addWidget(self.readout)
-        layout.addWidget(self.loss_plot, 3)
-        layout.addWidget(self.accuracy_plot, 2)
+        layout.addLayout(row, 1)
         layout.addLayout(options)
 
     # --- data ----------------------------------------------------------------
+    def extra_parts(self, state: LiveState) -> list[Part]:
+        return self.confusion.draw_parts(state)
+
     def marks_moved(self) -> None:
         self._follow_data()
         self._show_readout(len(self._columns.get("step", ())) - 1)

@@ -33,7 +33,8 @@ TIPS = {
                  "those layers stop learning.",
     "dead": "The share of each ReLU layer's units that are dead: their input is negative for every "
             "training point, so they output 0 and get no gradient — they can never recover.",
-    "warning": "Training is in trouble; the message says what to try.",
+    "warning": "Training is in trouble; the message names the cause it sees (dead ReLU units, squashing "
+               "sigmoid or tanh layers, depth, a too high rate) and what fits it.",
 }
 
 

@@ -1,10 +1,13 @@
 """One optimizer iteration taken apart for one layer: W before, the gradient, the update, W after,
-each with the bias column beside it.
+each with the bias column beside it; "Check with finite differences" puts the numerical slope
+of each weight beside ∂L/∂W (slope_check_panel.py).
 
 As a live view it shows the last Step of the current network, says so when training has run
 on since, and says when there is none (no step yet in this network, no valid network)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -16,10 +19,11 @@ from laegna_gui.ui.look import style
 from laegna_gui.ui.look.theme_restyle import theme_plot
 from laegna_gui.ui.training.live_state import Kind, LiveState, Part
 from laegna_gui.ui.training.views.heatmap import TitleLabel
+from laegna_gui.ui.training.views.slope_check_panel import SlopeCheckPanel
 from laegna_gui.ui.training.views.step_matrix import StepMatrix
 from laegna_gui.ui.training.views.plotting import VIEW_HEIGHT, VIEW_WIDTH
 
-WIDE = 380  # narrower than this, the four panels go in two rows of two
+WIDE = 380  # narrower than this, the panels go in two rows (four: two by two)
 HINT = "Press Step to run one iteration and see exactly what it changed"
 NO_STEP = "No step taken in this network yet. " + HINT + "."
 MOVED_ON = "after step {step:,} — training has run on since"
@@ -53,6 +57,10 @@ def loss_line(report: StepReport) -> str:
             f"(batch of {report.batch_size} {points})")
     if report.clipped:
         line += f" · gradient norm {report.gradient_norm:.3g} was clipped"
+    if report.nudge_kept is not None:
+        line += " · random search uses no gradients: " + ("its nudge lowered the loss and was kept"
+                                                          if report.nudge_kept else
+                                                          "its nudge did not lower the loss and was undone")
     return line
 
 
@@ -84,6 +92,8 @@ class StepView(QWidget):
         self.loss.setContentsMargins(4, 0, 4, 0)
         self.step_label = QLabel(objectName="stepNumber")
         style.set_role(self.step_label, "muted")
+        self.slopes = SlopeCheckPanel(self)
+        self.slopes.changed.connect(self._arrange)
         self._build_canvas()
         self.pages = QStackedWidget(objectName="stepPages")
         self.pages.addWidget(self.hint)
@@ -106,10 +116,13 @@ class StepView(QWidget):
             self.titles.append(label)
             self.plots.append(StepMatrix())
         self.columns = 0
-        self._arrange(4)
+        self._wide = True
+        self._arranged: tuple[int, int] | None = None  # (columns, panels) as laid out
+        self._arrange()
 
     def _content(self) -> QWidget:
-        """The layer picker and step number, the four panels, the loss line."""
+        """The layer picker and step number, the panels, the loss line with the check's button,
+        and the check's result."""
         top = QHBoxLayout()
         top.setContentsMargins(4, 0, 4, 0)
         top.addWidget(QLabel("Layer:"))
@@ -122,7 +135,12 @@ class StepView(QWidget):
         layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.canvas, 1)
-        layout.addWidget(self.loss)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 4, 0)
+        bottom.addWidget(self.loss, 1)
+        bottom.addWidget(self.slopes.button)
+        layout.addLayout(bottom)
+        layout.addWidget(self.slopes.result)
         return content
 
     # --- public --------------------------------------------------------------
@@ -170,31 +188,45 @@ class StepView(QWidget):
     def clear(self, hint: str = HINT) -> None:
         """No step to show: `hint` says why."""
         self.report = None
+        self.slopes.follow(None, None)
         self.hint.setText(hint)
         self.pages.setCurrentWidget(self.hint)
 
     # --- layout --------------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802 — Qt override
         super().resizeEvent(event)
-        self._arrange(4 if event.size().width() >= WIDE else 2)
+        self._wide = event.size().width() >= WIDE
+        self._arrange()
 
-    def _arrange(self, columns: int) -> None:
-        """Four panels side by side, or two rows of two when the dock is narrow."""
-        if columns == self.columns:
+    def _panels(self) -> list[tuple[TitleLabel, StepMatrix]]:
+        """The panels on show: the four, and the numerical slopes beside ∂L/∂W after a check."""
+        panels = list(zip(self.titles, self.plots))
+        if self.slopes.shown:
+            panels.insert(2, (self.slopes.title, self.slopes.plot))
+        return panels
+
+    def _arrange(self) -> None:
+        """The panels side by side, or in two rows when the dock is narrow."""
+        panels = self._panels()
+        columns = len(panels) if self._wide else math.ceil(len(panels) / 2)
+        if (columns, len(panels)) == self._arranged:
             return
         grid = self.canvas.ci
-        for label, plot in zip(self.titles, self.plots):
+        for label, plot in [*zip(self.titles, self.plots), (self.slopes.title, self.slopes.plot)]:
             if label in grid.items:
                 grid.removeItem(label)
                 grid.removeItem(plot.view)
-        for i, (label, plot) in enumerate(zip(self.titles, self.plots)):
+        for col in range(grid.layout.columnCount()):
+            grid.layout.setColumnStretchFactor(col, 0)  # a column left empty takes no room
+        for i, (label, plot) in enumerate(panels):
             row, col = 2 * (i // columns), i % columns
             grid.addItem(label, row=row, col=col)
             grid.addItem(plot.view, row=row + 1, col=col)
             # a small matrix keeps small cells, under the middle of its title
             grid.layout.setAlignment(plot.view, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             grid.layout.setColumnStretchFactor(col, 1)
-        self.columns = columns
+        self.columns, self._arranged = columns, (columns, len(panels))
+        theme_plot(self.canvas)  # a panel that was away missed any change of theme
 
     # --- drawing -------------------------------------------------------------
     def _fill_layers(self) -> None:
@@ -207,6 +239,7 @@ class StepView(QWidget):
         self.layer_combo.setCurrentIndex(layers.index(self.layer) if self.layer else -1)
 
     def _draw(self) -> None:
+        self.slopes.follow(self.report, self.layer)
         if self.layer is None:
             self.pages.setCurrentWidget(self.hint)
             return
