@@ -27,13 +27,15 @@ def _room(axis: pg.AxisItem) -> float:
 
 def align_left_axes(*plots: pg.PlotWidget) -> None:
     """One left-axis width for all of `plots`: room for the widest tick label beside the title;
-    and room above each plot for half a tick label, so a tick at the top edge is not cut off."""
+    and room above each plot (and below one without a bottom axis) for half a tick label, so
+    a tick at the top or bottom edge is not cut off."""
     width = math.ceil(max(_room(plot.getAxis("left")) for plot in plots))
     for plot in plots:
         axis = plot.getAxis("left")
         axis.setWidth(width)
         half = math.ceil(QFontMetricsF(axis.style["tickFont"] or axis.font()).height() / 2)
-        plot.getPlotItem().layout.setContentsMargins(1, half, 1, 1)
+        below = 1 if plot.getAxis("bottom").isVisible() else half
+        plot.getPlotItem().layout.setContentsMargins(1, half, 1, below)
 
 
 def keep_title_whole(plot: pg.PlotWidget) -> None:

@@ -107,7 +107,9 @@ class GradientsView(MarkedHistoryView, QWidget):
     def _build_plots(self) -> None:
         self.grad_plot = style_plot(log_plot(), "gradientPlot", TIPS["gradients"], zoomable=True)
         self.grad_plot.setLogMode(y=True)
-        self.grad_plot.setLabel("left", "gradient norm", **label_style())
+        # "norm": the legend above says "Gradient norm per layer", and a longer rotated title
+        # would make the plot taller than a 1280x800 window's dock has room for
+        self.grad_plot.setLabel("left", "norm", **label_style())
         self.dead_plot = style_plot(follow_plot(), "deadPlot", TIPS["dead"], zoomable=True)
         self.dead_plot.setXLink(self.grad_plot)
         self.dead_plot.setYRange(0, 1, padding=0.2)  # room for the 100% label at the top
