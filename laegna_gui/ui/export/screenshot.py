@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QGuiApplication, QPainter, QPixmap
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QDockWidget, QWidget
 
 from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.errors import LaegnaError
@@ -17,6 +17,28 @@ from laegna_gui.ui.look.theme import apply_theme
 from laegna_gui.ui.export.view_export import encoded
 
 SETTLE_MS = 250  # let layout and the first paint (also of GL views) happen before grabbing
+SETTLE_TRIES = 20  # at most this many more SETTLE_MS waits for the window to stop moving
+
+
+def _layout(window: QWidget) -> tuple:
+    """Where the window's docks and centre are, and which scroll bars show: a view that
+    re-lays itself out (the Output dock stepping aside for the transform lab) changes it."""
+    parts = [window.centralWidget(), *window.findChildren(QDockWidget)]
+    bars = [bar.isVisible() for area in window.findChildren(QAbstractScrollArea) if area.isVisible()
+            for bar in (area.horizontalScrollBar(), area.verticalScrollBar())]
+    return tuple(part.geometry().getRect() + (part.isVisible(),) for part in parts) + tuple(bars)
+
+
+def _when_settled(window: QWidget, then, tries: int = SETTLE_TRIES, last: tuple | None = None) -> None:
+    """Call `then` once the window looks the same twice SETTLE_MS apart (or after the last try),
+    so a picture never catches a dock half way out or a scroll bar about to go."""
+    def check() -> None:
+        now = _layout(window)
+        if now == last or tries <= 0:
+            then()
+        else:
+            _when_settled(window, then, tries - 1, now)
+    QTimer.singleShot(SETTLE_MS, check)
 # the centre tabs painted by Qt itself; every other view is a 3-D scene that needs OpenGL
 FLAT_VIEWS = ("network",)
 
@@ -115,7 +137,7 @@ def take_screenshot(target: str | None, out: str | Path, size: tuple[int, int] =
         elif view == "layer-space" and controller.can_train:
             _wait_for(controller.layer_stages_ready, grab)
         else:
-            QTimer.singleShot(SETTLE_MS, grab)
+            _when_settled(window, grab)
 
     # steps_finished comes after the first snapshot (and after `steps` iterations, if any)
     _wait_for(controller.steps_finished, trained, fallback_ms=600_000)
