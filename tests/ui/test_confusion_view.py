@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 from test_contrast import AA, measure
-from window_helpers import open_window
+from window_helpers import drawn, step, training_window
 
 from laegna_gui.core.confusion import Cell
 from laegna_gui.core.presets import load_preset
@@ -33,23 +33,10 @@ def _light_afterwards():
 
 
 def make_window(qtbot, preset: str = "xor"):
-    win = open_window(qtbot, preset)
-    ctl = win.training.controller
+    win, ctl = training_window(qtbot, preset)
     win.training.tabs.setCurrentWidget(win.training.curves)
-    qtbot.waitUntil(lambda: ctl.latest is not None, timeout=WAIT)
     drawn(qtbot, ctl)
     return win, ctl
-
-
-def drawn(qtbot, ctl) -> None:
-    qtbot.waitUntil(lambda: not ctl.views.busy, timeout=WAIT)
-
-
-def step(qtbot, ctl, n: int = 1) -> None:
-    for _ in range(n):
-        with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT):
-            ctl.step()
-    drawn(qtbot, ctl)
 
 
 def model_classes(win, split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
-from window_helpers import open_window
+from window_helpers import drawn, step, training_window
 from laegna_gui.core.presets import load_preset
 from laegna_gui.ui.canvas.view import GraphView
 from laegna_gui.ui.space3d.affine_fit_view import AffineFitView
@@ -36,23 +36,7 @@ LIVE_VIEW_CLASSES = (TrainingControls, TrainingBanner, BoundaryView, GraphView, 
                      GradientsView, StepView, FormulaView, AffineFitView, LayerSpaceView, LandscapeView)
 
 
-def make_window(qtbot, preset: str = "xor"):
-    win = open_window(qtbot, preset)
-    ctl = win.training.controller
-    qtbot.waitUntil(lambda: ctl.latest is not None, timeout=WAIT)
-    return win, ctl
-
-
-def drawn(qtbot, ctl) -> None:
-    """Every part of the latest state is drawn."""
-    qtbot.waitUntil(lambda: not ctl.views.busy, timeout=WAIT)
-
-
-def step(qtbot, ctl, n: int = 1) -> None:
-    for _ in range(n):
-        with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT):
-            ctl.step()
-    drawn(qtbot, ctl)
+make_window = training_window
 
 
 def first_numbers(qtbot, ctl) -> None:

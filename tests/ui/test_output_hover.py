@@ -11,29 +11,14 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from canvas_helpers import mouse_move, node_item
-from window_helpers import open_window
+from window_helpers import drawn, step, training_window
 from laegna_gui.ui.canvas.neuron_maps import heatmap_scale
 from laegna_gui.ui.training.live_state import Kind
 
 WAIT = 20_000
 
 
-def make_window(qtbot, preset: str = "xor"):
-    win = open_window(qtbot, preset)
-    ctl = win.training.controller
-    qtbot.waitUntil(lambda: ctl.latest is not None, timeout=WAIT)
-    return win, ctl
-
-
-def drawn(qtbot, ctl) -> None:
-    qtbot.waitUntil(lambda: not ctl.views.busy, timeout=WAIT)
-
-
-def step(qtbot, ctl, n: int = 1) -> None:
-    for _ in range(n):
-        with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT):
-            ctl.step()
-    drawn(qtbot, ctl)
+make_window = training_window
 
 
 def shows_output(boundary, snapshot) -> bool:

@@ -17,3 +17,27 @@ def open_window(qtbot, preset: str = "xor"):
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+WAIT = 20_000  # ms: only a failing wait takes this long
+
+
+def training_window(qtbot, preset: str = "xor"):
+    """The window with its first numbers in, and its training controller."""
+    win = open_window(qtbot, preset)
+    ctl = win.training.controller
+    qtbot.waitUntil(lambda: ctl.latest is not None, timeout=WAIT)
+    return win, ctl
+
+
+def drawn(qtbot, ctl) -> None:
+    """Every part of the latest state is drawn."""
+    qtbot.waitUntil(lambda: not ctl.views.busy, timeout=WAIT)
+
+
+def step(qtbot, ctl, n: int = 1) -> None:
+    """`n` Steps, each waited for, then everything drawn."""
+    for _ in range(n):
+        with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT):
+            ctl.step()
+    drawn(qtbot, ctl)
