@@ -9,8 +9,11 @@ import time
 from dataclasses import replace
 
 from laegna_gui import __version__
+from laegna_gui.cli_compare import add_compare_parsers, run_compare, run_sweep
 from laegna_gui.cli_export import (add_export_parser, check_output, check_steps, run_export, telling_interrupts,
                                    train_steps, write_output)
+from laegna_gui.core.animation_plan import (ANIMATION_VIEWS, DEFAULT_FPS, DEFAULT_SECONDS, animation_format,
+                                            check_frame_size, plan_animation)
 from laegna_gui.core.errors import LaegnaError, TrainingDiverged
 from laegna_gui.ui.view_names import VIEWS
 
@@ -52,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the look to render: light (default) or dark")
 
     add_export_parser(sub)
+    add_compare_parsers(sub)
+
+    record = sub.add_parser("record", help="train TARGET in the window and save one view as a GIF or MP4 animation")
+    record.add_argument("target", help="a .laegna file or a preset name")
+    record.add_argument("--steps", type=int, required=True, help="training iterations the animation covers")
+    record.add_argument("--out", required=True, metavar="FILE.gif|FILE.mp4", help="the animation to write")
+    record.add_argument("--view", default="network", choices=ANIMATION_VIEWS,
+                        help="the view to record: " + ", ".join(ANIMATION_VIEWS)
+                        + " (3-D views need OpenGL: a display or Xvfb)")
+    record.add_argument("--fps", type=float, default=DEFAULT_FPS, help=f"frames a second (default {DEFAULT_FPS:g})")
+    record.add_argument("--seconds", type=float, default=DEFAULT_SECONDS,
+                        help=f"length (default {DEFAULT_SECONDS:g}); fewer frames when there are fewer steps")
+    record.add_argument("--size", default="800x500", type=_size, help="frame size WxH (default 800x500)")
+    record.add_argument("--theme", default="light", choices=("light", "dark"), help="light (default) or dark")
 
     bench = sub.add_parser("bench", help="measure training speed, GUI responsiveness and start-up here")
     bench.add_argument("targets", nargs="*", metavar="TARGET",
@@ -185,6 +202,20 @@ def _check_image_name(name: str) -> None:
         raise LaegnaError(f"--out must end in .png (or another image type: {', '.join('.' + k for k in known)})")
 
 
+def _record(args: argparse.Namespace) -> int:
+    check_steps(args.steps)
+    check_output("--out", args.out)
+    kind = animation_format(args.out)
+    plan = plan_animation(args.steps, args.fps, args.seconds)
+    check_frame_size(kind, *args.size, plan.frames)
+    from laegna_gui.ui.export.record import record_animation
+
+    with telling_interrupts():
+        out, shown = record_animation(args.target, args.out, args.view, plan, args.size, args.theme)
+    print(f"{out} ({shown})")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     import math
 
@@ -229,4 +260,5 @@ def _prepare_kernels(_args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"presets": _presets, "train": _train, "screenshot": _screenshot, "bench": _bench,
-             "export": run_export, "prepare-kernels": _prepare_kernels}
+             "export": run_export, "record": _record, "prepare-kernels": _prepare_kernels,
+             "compare": run_compare, "sweep": run_sweep}

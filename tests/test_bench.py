@@ -20,7 +20,8 @@ from laegna_gui.core.project_file import save_project
 SHAPES = ("4_2", "8_8_8")
 # iterations were run and counted (whatever the speed), or a time went by
 POSITIVE = [f"{kind}_{suffix}" for suffix in SHAPES
-            for kind in ("engine_examples_per_s", "torch_loop_examples_per_s")] + ["step_to_view_ms", "startup_s"]
+            for kind in ("engine_examples_per_s", "torch_loop_examples_per_s")] + [
+    "step_to_view_ms", "startup_s", "sweep_circle_4x4_s"]
 # what a fixed window of time happened to hold: nothing, on a machine busy enough
 NON_NEGATIVE = [f"live_epochs_per_s_{suffix}" for suffix in SHAPES] + [
     "live_fps", "gui_gap_p99_ms", "gui_gap_max_ms"]
@@ -67,7 +68,7 @@ def test_short_bench_prints_every_key(short_run):
     for key in ENGINES:
         assert isinstance(result[key], str) and result[key], key
     assert set(result["targets"]) == set(result["met"])
-    assert {"live_fps", "gui_gap_p99_ms", "startup_s", "step_to_view_ms"} <= set(result["targets"])
+    assert {"live_fps", "gui_gap_p99_ms", "startup_s", "step_to_view_ms", "sweep_circle_4x4_s"} <= set(result["targets"])
     assert all(isinstance(v, bool) for v in result["met"].values())
 
 
@@ -240,3 +241,13 @@ def test_soak_minutes_must_be_positive():
     assert done.returncode == 2
     assert [line for line in done.stderr.splitlines() if line.startswith("error:")] == [
         "error: --soak must be more than 0 and at most 1440 minutes"]
+
+
+def test_the_sweep_row_is_named_and_held_to_ten_seconds():
+    from laegna_gui.bench import TARGETS
+    from laegna_gui.bench.sweep import format_sweep
+
+    assert TARGETS["sweep_circle_4x4_s"] == ("<=", 10.0)
+    assert format_sweep({"sweep_circle_4x4_s": 3.214, "met": {"sweep_circle_4x4_s": True}}) == (
+        "sweep circle 4x4 × 1000 steps: 3.21 s  (target <= 10 s: met)")
+    assert format_sweep({"sweep_circle_4x4_s": 12.0, "met": {"sweep_circle_4x4_s": False}}).endswith("MISSED)")

@@ -2,7 +2,8 @@
 
 One row per target (`projects.bench_targets`): circle [4,2] and [8,8,8] (TensorFlow
 Playground's default data), every shipped preset (or the project files and presets named on
-the command line) and a wide network on 50,000 points. Each row has the engine headless
+the command line) and a wide network on 50,000 points; then a 4×4 sweep of circle for 1,000
+steps (`sweep`), timed whole. Each row has the engine headless
 (`Trainer.run`) and a plain PyTorch loop of the same network at the row's own batch size
 (`headless`), and the real window playing it (`live`: a 5 ms GUI timer records the raw
 intervals between its ticks); `rows` holds the targets each row is held to. Start-up: a
@@ -16,6 +17,7 @@ from collections.abc import Callable
 
 from laegna_gui.bench.projects import SHAPES, BenchTarget, bench_project, bench_targets, circle_target
 from laegna_gui.bench.rows import compare, format_rows, make_row
+from laegna_gui.bench.sweep import SWEEP_LABEL, SWEEP_TARGET_S, format_sweep, measure_sweep
 
 __all__ = ["SHAPES", "TARGETS", "bench_project", "format_table", "met", "run_all"]
 
@@ -32,6 +34,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "gui_gap_max_ms": ("<=", 100),
     "step_to_view_ms": ("<=", 50),
     "startup_s": ("<=", 3),
+    "sweep_circle_4x4_s": ("<=", SWEEP_TARGET_S),
 }
 
 Progress = Callable[[str], None]
@@ -54,6 +57,9 @@ def run_all(seconds: float, display: bool = False, names: list[str] | None = Non
             for i, target in enumerate(targets, start=1)]
     result: dict = {"seconds_per_measurement": seconds, "rows": rows}
     result.update(_summary(targets, rows, live))
+    if progress:
+        progress(SWEEP_LABEL)
+    result["sweep_circle_4x4_s"] = measure_sweep()
     result["startup_s"] = measure_startup()
     result["targets"] = {key: target for key, (_op, target) in TARGETS.items()}
     result["met"] = {key: met(key, result.get(key)) for key in TARGETS}
@@ -102,7 +108,8 @@ def met(key: str, value) -> bool:
     return compare(value, op, target)
 
 
-_NOT_IN_SUMMARY = ("rows", "targets", "met", "engine", "engine_4_2", "engine_8_8_8", "seconds_per_measurement")
+_NOT_IN_SUMMARY = ("rows", "targets", "met", "engine", "engine_4_2", "engine_8_8_8", "seconds_per_measurement",
+                   "sweep_circle_4x4_s")
 
 
 def format_table(result: dict) -> str:
@@ -110,6 +117,7 @@ def format_table(result: dict) -> str:
     lines = [f"{result['seconds_per_measurement']:g} s per measurement; examples/s headless and live "
              "at each target's own batch size; ! marks a missed target", ""]
     lines += format_rows(result["rows"])
+    lines += ["", format_sweep(result)]
     lines += ["", f"summary: circle [4,2] ({result['engine_4_2']}), circle [8,8,8] ({result['engine_8_8_8']})",
               f"{'measure':32s} {'value':>14s}  {'target':>12s}  "]
     for key, value in result.items():

@@ -30,11 +30,13 @@ ACTION_SPECS: dict[str, tuple[str, str, object, str]] = {
     "zoom_out": ("View", "Zoom &Out", Std.ZoomOut, "Zoom out of the canvas"),
     "fit": ("View", "&Fit Network", "F", "Fit the network in view (a network too wide to show its neuron maps at 32 px opens from the Input side: Shift+wheel pans)"),
     "auto_layout": ("View", "&Auto-layout", "Ctrl+L", "Arrange the layers left to right"),
+    "export_animation": ("View", "Export A&nimation…", None,
+                         "Train on and save a view as a GIF or MP4, with the step in each frame"),
     "concepts": ("Help", "&Concepts Guide", Std.HelpContents, "What neurons, losses and optimizers are"),
     "about": ("Help", "&About Laegna", None, "Version and credits"),
 }
 MENU_ORDER = ("File", "Edit", "View", "Help")
-SEPARATOR_AFTER = {"save_as", "redo", "delete", "zoom_out"}
+SEPARATOR_AFTER = {"save_as", "redo", "delete", "zoom_out", "auto_layout"}
 
 
 def build_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> dict[str, QAction]:

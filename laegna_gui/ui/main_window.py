@@ -20,6 +20,7 @@ from laegna_gui.ui.central_tabs import CentralTabs
 from laegna_gui.ui.document.commands import MoveNodesCommand
 from laegna_gui.ui.dataset.dataset_panel import DatasetPanel
 from laegna_gui.ui.document.document import Document
+from laegna_gui.ui.export.animation_dialog import export_animation
 from laegna_gui.ui.export.export_menu import install_export_menu
 from laegna_gui.ui.document.file_controller import FileController
 from laegna_gui.ui.help.window import open_topic, show_about
@@ -140,7 +141,7 @@ class MainWindow(QMainWindow):
             "duplicate": lambda: canvas.insert_nodes(lambda: clipboard.duplicate(doc, canvas.selected_node_ids())),
             "delete": canvas.delete_selection, "select_all": canvas.select_all,
             "zoom_in": canvas.zoom_in, "zoom_out": canvas.zoom_out, "fit": canvas.fit,
-            "auto_layout": self.auto_layout,
+            "auto_layout": self.auto_layout, "export_animation": lambda: export_animation(self),
             "concepts": lambda: open_topic(self), "about": lambda: show_about(self),
         }
 
