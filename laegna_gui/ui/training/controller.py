@@ -8,6 +8,10 @@ project, an edit, new data) and each reset starts a new `generation`; the worker
 it has started one (`generation_started`), and what it sent before that — numbers of the
 network that was replaced — is dropped rather than shown (live_run.py keeps that account).
 
+It records every snapshot it hands on (`recording`, engine/recording.py), so the views can be
+taken back to a recorded moment (`show_frame`; `go_live` returns to now) while training goes
+on underneath, and training can go on from such a moment (`branch`).
+
 For the 3-D views it also keeps the loss landscape and the path training takes across it
 (`landscape`, `path`: see landscape_path.py) and the chosen layer's stages.
 
@@ -17,16 +21,19 @@ measurement is cancelled between two operations instead of being waited for."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, SignalInstance
 
 from laegna_gui.core.history import History
 from laegna_gui.engine.landscape import Landscape
+from laegna_gui.engine.recording import Frame, Recording
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.training.landscape_path import LandscapePath
 from laegna_gui.ui.training.live_run import LiveRun
-from laegna_gui.ui.training.live_state import LiveState
+from laegna_gui.ui.training.live_state import Kind, LiveState
 from laegna_gui.ui.training.live_views import LiveViews
 from laegna_gui.ui.training.worker import TrainingWorker, WorkerThread
 
@@ -49,6 +56,7 @@ class TrainingController(QObject):
 
     # commands to the worker (queued across threads)
     _load = Signal(object, bool, int)
+    _branch = Signal(object, int, int, int)
     _play = Signal()
     _pause = Signal()
     _step = Signal()
@@ -65,6 +73,8 @@ class TrainingController(QObject):
         super().__init__(parent)
         self.document = document
         self.history = History()
+        self.recording = Recording()
+        self.moment: Frame | None = None  # the recorded frame the views show; None: the latest
         self.run = LiveRun()
         self.running = False
         self._land = LandscapePath()
@@ -90,7 +100,7 @@ class TrainingController(QObject):
 
     def _connect_worker(self) -> None:
         w = self.worker
-        for signal, slot in ((self._load, w.load), (self._play, w.play), (self._pause, w.pause),
+        for signal, slot in ((self._load, w.load), (self._branch, w.branch), (self._play, w.play), (self._pause, w.pause),
                              (self._step, w.step), (self._step_epoch, w.step_epoch), (self._reset, w.reset),
                              (self._settings, w.set_settings), (self._weight, w.set_weight),
                              (self._run_steps, w.run_steps), (self._landscape, w.compute_landscape),
@@ -140,6 +150,7 @@ class TrainingController(QObject):
     def reset(self) -> None:
         if self.can_train and self.run.sent == self.run.generation:
             self.history.clear()
+            self._new_recording()
             self._new_path()
             self.run.new_generation()  # `latest` stays until the reset network's numbers come, but is not shown
             self._interrupting(self._reset, self.run.generation)
@@ -181,6 +192,7 @@ class TrainingController(QObject):
         self.pause()
         if not keep_weights:
             self.history.clear()
+        self._new_recording()
         self.run.new_generation()
         self.run.latest = None
         self.snapshot_cleared.emit()
@@ -264,6 +276,7 @@ class TrainingController(QObject):
     def _layer_stages_arrived(self, stages) -> None:
         if self.run.current and self.space_layer is not None and stages.node_id == self.space_layer:
             self.run.stages = stages
+            self.recording.attach_stages(stages)
             self._publish()
             self.layer_stages_ready.emit(stages)
 
@@ -275,6 +288,7 @@ class TrainingController(QObject):
         if not self.run.current:
             return  # the last numbers of a network that has been replaced
         self.run.snapshot_arrived(snapshot)
+        self.recording.add(snapshot, self.run.report)
         probes = snapshot.probes
         extras = {}
         if probes is not None:
@@ -298,11 +312,52 @@ class TrainingController(QObject):
         self.running = running
         self.running_changed.emit(running)
 
+    # --- the time machine ----------------------------------------------------
+    def show_frame(self, index: int) -> None:
+        """Every view shows recorded frame `index`; the last one is now (as `go_live`)."""
+        frames = self.recording.frames
+        if frames:
+            index = min(max(index, 0), len(frames) - 1)
+            self.moment = None if index == len(frames) - 1 else frames[index]
+            self._publish()
+
+    def go_live(self) -> None:
+        """Every view follows training again."""
+        if self.moment is not None:
+            self.moment = None
+            self._publish()
+
+    @property
+    def can_branch(self) -> bool:
+        return self.moment is not None and not self.running and self.can_train
+
+    def branch(self) -> None:
+        """Train on from the moment on show: the trainer takes its weights (and counts on
+        from its step), and what was recorded after it is dropped."""
+        if not self.can_branch:
+            return
+        frame, self.moment = self.moment, None
+        self.recording.truncate_after(frame.step)  # the branch's first snapshot records it again
+        self.run.new_generation()
+        project = self.document.project.copy()
+        project.weights = dict(frame.snapshot.weights)
+        self._interrupting(self._branch, project, frame.step, frame.snapshot.epoch, self.run.generation)
+        self._publish()
+
+    def _new_recording(self) -> None:
+        self.recording.clear()
+        self.moment = None
+
     # --- the live state ------------------------------------------------------
     def _publish(self) -> None:
-        """Every live view follows the new state (see live_views.py)."""
-        self.state = self.run.state(self.document.error, history=self.history, graph=self.document.graph,
-                                    landscape=self.landscape, path=self.path)
+        """Every live view follows the new state (see live_views.py): training's latest, or
+        the recorded moment the user went back to."""
+        live = self.run.state(self.document.error, history=self.history, graph=self.document.graph,
+                              landscape=self.landscape, path=self.path, recording=self.recording)
+        frame = self.moment if live.valid else None
+        self.state = live if frame is None else replace(
+            live, kind=Kind.LIVE, reason="", snapshot=frame.snapshot, report=frame.report, stages=frame.stages,
+            path=self._land.until(frame.step), moment=frame.step)
         self.views.publish(self.state)
         self.state_changed.emit(self.state)
 
@@ -311,7 +366,7 @@ class TrainingController(QObject):
         work (and anything queued before) instead of waiting for it. Each such command
         acknowledges exactly one interrupt in the worker: always send them through here."""
         self.worker.interrupt()
-        if command is self._load or command is self._reset:
+        if command in (self._load, self._reset, self._branch):
             self.run.sent = self.run.generation
         command.emit(*args)
 

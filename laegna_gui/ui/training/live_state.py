@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from laegna_gui.core.graph import Graph
     from laegna_gui.engine.landscape import Landscape
     from laegna_gui.engine.layer_space import LayerStages
+    from laegna_gui.engine.recording import Recording
     from laegna_gui.engine.snapshot import Snapshot, StepReport
 
 Part = Callable[[], None]
@@ -49,7 +50,12 @@ class LiveState:
     far training has run since. `reason`: why the network is invalid, or the divergence
     message. `diverged_at`: the step that diverged in this generation (kept after training
     goes on, so the curves can still mark it). `graph`: the network (the document's, read
-    only). `history` is the controller's, growing in place; its `version` says when."""
+    only). `history` is the controller's, growing in place; its `version` says when.
+
+    `recording`: the run's recorded frames (the controller's, growing in place like the
+    history). `moment`: None while the views follow training; the step shown when the user
+    has gone back in time — then `snapshot`, `report`, `stages` and `path` are that moment's,
+    while `history` goes on growing (the curves mark the moment)."""
 
     kind: Kind = Kind.NO_STEP_YET
     generation: int = 0
@@ -62,6 +68,8 @@ class LiveState:
     stages: LayerStages | None = None
     landscape: Landscape | None = None
     path: np.ndarray = field(default_factory=lambda: NO_PATH)
+    recording: Recording | None = None
+    moment: int | None = None
 
     @property
     def valid(self) -> bool:

@@ -18,6 +18,7 @@ from laegna_gui.ui.training.banner import TrainingBanner
 from laegna_gui.ui.training.controller import TrainingController
 from laegna_gui.ui.training.controls import TrainingControls
 from laegna_gui.ui.training.counters_view import CountersView
+from laegna_gui.ui.training.timeline import Timeline
 from laegna_gui.ui.training.views.boundary_view import BoundaryView
 from laegna_gui.ui.training.views.curves_view import CurvesView
 from laegna_gui.ui.training.views.formula_view import FormulaView
@@ -34,6 +35,7 @@ class TrainingPanel(QWidget):
         self.document, self.canvas = document, canvas
         self.controller = TrainingController(document, self)
         self.controls = TrainingControls()
+        self.timeline = Timeline()
         self.banner = TrainingBanner()
         self.boundary = BoundaryView()
         self.curves, self.weights, self.gradients = CurvesView(), WeightsView(), GradientsView()
@@ -54,7 +56,7 @@ class TrainingPanel(QWidget):
         self._project_replaced()
 
     def _build(self) -> None:
-        """The controls beside the live tabs. The decision boundary is not laid out here (the
+        """The controls beside the live tabs, the timeline of the recorded run under both. The decision boundary is not laid out here (the
         window shows it large, beside the canvas), nor the banner: the window puts it above the
         canvas, so a divergence takes no room from the controls and the curves that show it."""
         controls = QScrollArea(objectName="controlsScroll", widgetResizable=True)
@@ -68,6 +70,7 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 4)
         layout.addLayout(row, 1)
+        layout.addWidget(self.timeline)
 
     def _wire(self) -> None:
         c, ctl, doc = self.controls, self.controller, self.document
@@ -83,6 +86,10 @@ class TrainingPanel(QWidget):
         ctl.running_changed.connect(lambda running: running and self.banner.hide())
         ctl.diverged.connect(self.banner.show_diverged)
         ctl.failed.connect(self.banner.show_error)
+        ctl.running_changed.connect(self.timeline.show_running)
+        self.timeline.frame_chosen.connect(ctl.show_frame)
+        self.timeline.live_requested.connect(ctl.go_live)
+        self.timeline.resume_requested.connect(ctl.branch)
         self.banner.reset_requested.connect(ctl.reset)
         self.banner.lower_rate_requested.connect(self.lower_learning_rate)
         self.canvas.weight_edit_requested.connect(ctl.set_weight)
@@ -90,10 +97,11 @@ class TrainingPanel(QWidget):
         self.curves.confusion.cell_chosen.connect(self.boundary.highlight)
 
     def _register(self) -> None:
-        """The training area's live views, in the order they draw: the counters and the banner
+        """The training area's live views, in the order they draw: the counters, the timeline and the banner
         in the turn a state arrives, then the boundary, the canvas and the visible tab."""
         views = self.controller.views
         views.register(CountersView(self.controls), self.controls, at_once=True)
+        views.register(self.timeline, at_once=True)
         views.register(self.banner, at_once=True, hidden_too=True)  # it hides a divergence that no longer applies
         views.register(self.boundary)
         views.register(self.canvas)

@@ -169,6 +169,23 @@ class TrainingWorker(QObject):
             QTimer.singleShot(WARM_UP_AT_LATEST_MS, self._warm_up)  # no window reporting frames
         self._guarded(build, needs_trainer=False)
 
+    @Slot(object, int, int, int)
+    def branch(self, project: Project, step: int, epoch: int, generation: int) -> None:
+        """Go on from a recorded moment: a trainer with `project`'s weights (that moment's)
+        counting on from `step` and `epoch`. The optimizer's state starts afresh (a snapshot
+        does not hold it). `generation` is announced first, as by `load`."""
+        self.cancel.acknowledge()
+        self._halt()
+        self.generation_started.emit(generation)
+
+        def build() -> None:
+            trainer = Trainer(project, cancel=self.cancel)
+            trainer.wait_for_kernels = False
+            trainer.step_count, trainer.epoch = step, epoch
+            self.trainer = trainer
+            self._emit_snapshot()
+        self._guarded(build, needs_trainer=False)
+
     @Slot()
     def _warm_up(self) -> None:
         if not self._warm_pending:
@@ -331,8 +348,8 @@ class TrainingWorker(QObject):
     # --- interrupting: a plain method, safe to call from any thread -------------------
     def interrupt(self) -> None:
         """Cancel what this worker runs now, and what is queued, up to the next pause,
-        reset, load, compute_landscape or stop command — which the caller queues right
-        after this call (each of them acknowledges one interrupt)."""
+        reset, load, branch, compute_landscape or stop command — which the caller queues
+        right after this call (each of them acknowledges one interrupt)."""
         self.cancel.request()
 
     @Slot()

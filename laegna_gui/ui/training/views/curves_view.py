@@ -34,7 +34,7 @@ TIPS = {
     "accuracy": "The share of points put in the right class, for training (solid) and test (dashed) data.",
     "log": "A logarithmic loss axis spreads out the small values, so progress stays visible long after "
            "the big early drop.",
-    "readout": "The values at the step under the mouse (or the latest ones).",
+    "readout": "The values at the step under the mouse (or the latest ones, or the recorded moment on show).",
 }
 
 
@@ -138,7 +138,7 @@ class CurvesView(MarkedHistoryView, QWidget):
 
     def marks_moved(self) -> None:
         self._follow_data()
-        self._show_readout(len(self._columns.get("step", ())) - 1)
+        self._show_readout(self._shown_index())
 
     def history_parts(self, history: History) -> list[Callable[[], None]]:
         """`show_history` in two parts for two turns of the event loop, so the two plots are
@@ -157,7 +157,7 @@ class CurvesView(MarkedHistoryView, QWidget):
         for name in ("train_loss", "test_loss"):
             self.curves[name].setData(steps, columns[name])
         self._follow_data(accuracy=False)
-        self._show_readout(len(steps) - 1)
+        self._show_readout(self._shown_index())
 
     def _show_accuracy_curves(self, columns: dict[str, np.ndarray], seen: tuple[int, int]) -> None:
         steps = columns["step"]
@@ -224,8 +224,15 @@ class CurvesView(MarkedHistoryView, QWidget):
         for line in self.cursors:
             line.setVisible(False)
         if self._columns:
-            self._show_readout(len(self._columns["step"]) - 1)
+            self._show_readout(self._shown_index())
         super().leaveEvent(event)
+
+    def _shown_index(self) -> int:
+        """The row the readout shows away from the mouse: the recorded moment's, or the latest."""
+        steps = self._columns.get("step", np.zeros(0))
+        if self.marks.moment is None or not len(steps):
+            return len(steps) - 1
+        return int(np.clip(np.searchsorted(steps, self.marks.moment, side="right") - 1, 0, len(steps) - 1))
 
     def _show_readout(self, index: int, kind: str = "loss") -> None:
         if self._invalid:

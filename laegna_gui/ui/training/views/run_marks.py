@@ -1,5 +1,6 @@
 """What the curves of a training run show besides the curves themselves: where the run
-diverged (a labelled vertical line) and that the network is not valid now (the curves
+diverged (a labelled vertical line), the recorded moment the views show when the user went
+back in time (a solid labelled line), and that the network is not valid now (the curves
 greyed, so old numbers are not read as current ones), and the live-view part the two
 history views share."""
 
@@ -29,28 +30,45 @@ def divergence_line(label: bool) -> pg.InfiniteLine:
     return line
 
 
+def moment_line(label: bool) -> pg.InfiniteLine:
+    """A solid vertical line at the recorded moment on show; `label`: it says which step."""
+    color = style.current().muted_text  # theme_plot re-tints a line of this role on a switch
+    line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(color, width=2))
+    line.setProperty("role", "muted")
+    line.label = None
+    if label:
+        line.label = pg.InfLineLabel(line, text="step {value:,.0f}", position=0.75, anchors=[(0, 0), (0, 0)],
+                                     color=color)
+    line.setVisible(False)
+    return line
+
+
 class RunMarks:
     """The marks over some plots (the first one's divergence line carries the label)."""
 
     def __init__(self, plots: list[pg.PlotWidget]) -> None:
         self.plots = plots
         self.lines = [divergence_line(label=i == 0) for i in range(len(plots))]
-        for plot, line in zip(plots, self.lines):
+        self.moment_lines = [moment_line(label=i == 0) for i in range(len(plots))]
+        for plot, line, moment in zip(plots, self.lines, self.moment_lines):
             plot.addItem(line, ignoreBounds=True)  # the range takes the step in on its own terms
+            plot.addItem(moment, ignoreBounds=True)
         self.diverged_at: int | None = None
+        self.moment: int | None = None
         self.greyed = False
 
     def changed(self, state: LiveState) -> bool:
-        return (state.diverged_at, not state.valid) != (self.diverged_at, self.greyed)
+        return (state.diverged_at, state.moment, not state.valid) != (self.diverged_at, self.moment, self.greyed)
 
     def show(self, state: LiveState) -> None:
-        self.diverged_at, self.greyed = state.diverged_at, not state.valid
-        for line in self.lines:
-            line.setVisible(self.diverged_at is not None)  # first: a hidden line's label does not follow it
-            if self.diverged_at is not None:
-                line.setPos(self.diverged_at)
-                if line.label is not None:
-                    line.label.valueChanged()
+        self.diverged_at, self.moment, self.greyed = state.diverged_at, state.moment, not state.valid
+        for lines, at in ((self.lines, self.diverged_at), (self.moment_lines, self.moment)):
+            for line in lines:
+                line.setVisible(at is not None)  # first: a hidden line's label does not follow it
+                if at is not None:
+                    line.setPos(at)
+                    if line.label is not None:
+                        line.label.valueChanged()
         for plot in self.plots:
             for item in plot.getPlotItem().listDataItems():
                 item.setOpacity(GREYED_OPACITY if self.greyed else 1.0)
