@@ -41,6 +41,13 @@ MAX_BATCH_SIZE = MAX_SAMPLES  # a larger batch is the whole training set anyway
 MAX_STORED_WEIGHTS = 2 * MAX_PARAMETERS
 MAX_WEIGHT_ARRAYS = 4 * MAX_NODES  # a batch-norm node stores four arrays, a dense node two
 
+# A training recording saved with a project (the time machine's frames): a long run of a small
+# network is thinned evenly to these on saving, and a file holding more is refused.
+MAX_RECORDED_FRAMES = 10_000
+MAX_RECORDED_WEIGHTS = MAX_STORED_WEIGHTS  # numbers of every frame's weights together
+MAX_RECORDED_STEP = 2**53  # steps and epochs: whole numbers a float64 holds exactly
+RECORDED_STEP_JSON_BYTES = 2 * 24  # a step and an epoch of the recording, each on its indented line
+
 # Upper bounds of the JSON text of the small parts, generous: the test of the largest project
 # checks each one against the real text.
 JSON_BYTES_PER_CHAR = 12  # ensure_ascii writes a character beyond U+FFFF as two \uXXXX escapes
@@ -62,11 +69,14 @@ def _largest_project_bytes() -> int:
               + base64_chars(MAX_SAMPLES * MAX_OUTPUTS * float32))  # y: regression targets are widest
     weights = (base64_chars(MAX_STORED_WEIGHTS * float32)
                + MAX_WEIGHT_ARRAYS * (WEIGHT_ENTRY_JSON_BYTES + 3))  # +3: one array's base64 padding
+    recording = (base64_chars(MAX_RECORDED_WEIGHTS * float32) + MAX_WEIGHT_ARRAYS * (WEIGHT_ENTRY_JSON_BYTES + 3)
+                 + base64_chars(MAX_RECORDED_FRAMES * 4 * float32)  # four metrics a frame
+                 + MAX_RECORDED_FRAMES * RECORDED_STEP_JSON_BYTES)
     graph = MAX_NODES * NODE_JSON_BYTES + MAX_EDGES * EDGE_JSON_BYTES
     text = (MAX_FEATURES * (JSON_BYTES_PER_CHAR * MAX_NAME_CHARS + 16)  # + quotes, comma, indentation
             + JSON_BYTES_PER_CHAR * (MAX_PROJECT_NAME_CHARS + MAX_DESCRIPTION_CHARS))
-    return points + weights + graph + text + FIXED_JSON_BYTES + SLACK_BYTES
+    return points + weights + recording + graph + text + FIXED_JSON_BYTES + SLACK_BYTES
 
 
-# The largest project file: every limit above at once (about 60 MB), rounded up to whole MB.
+# The largest project file: every limit above at once (about 82 MB), rounded up to whole MB.
 MAX_FILE_BYTES = math.ceil(_largest_project_bytes() / 2**20) * 2**20

@@ -8,6 +8,7 @@ import numpy as np
 
 from laegna_gui.core.datasets import DatasetSettings, dataset_spec
 from laegna_gui.core.graph import Graph
+from laegna_gui.core.recorded_run import RecordedRun
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.core.validate import Analysis, analyse
 
@@ -26,6 +27,7 @@ class Project:
     name: str = "untitled"
     description: str = ""
     weights: dict[str, np.ndarray] | None = None
+    recording: RecordedRun | None = None  # the training recording saved with it (optional; frozen, so shared by copies)
 
     def analyse(self) -> Analysis:
         """Validate the network against the data and the loss; raises a GraphError."""

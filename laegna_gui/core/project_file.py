@@ -27,6 +27,7 @@ from laegna_gui.core.limits import (  # noqa: F401 — MAX_PARAMETERS is importe
     SEED_MIN,
 )
 from laegna_gui.core.project import FORMAT_NAME, FORMAT_VERSION, Project
+from laegna_gui.core.recorded_run import read_run, run_to_data
 from laegna_gui.core.project_schema import (
     check_text,
     read_dataset,
@@ -77,6 +78,8 @@ def project_from_data(data: Any) -> Project:
                       description=_text(data, "description", "", MAX_DESCRIPTION_CHARS))
     if "weights" in data and data["weights"] is not None:
         project.weights = _read_weights(data["weights"], project)
+    if "recording" in data and data["recording"] is not None:
+        project.recording = read_run(data["recording"], _shapes(project, "a recording is"))
     return project
 
 
@@ -91,10 +94,7 @@ def _text(data: dict, key: str, default: str, max_chars: int) -> str:
 def _read_weights(raw: Any, project: Project) -> dict[str, np.ndarray]:
     if not isinstance(raw, dict):
         raise ProjectFileError("weights: expected an object of named arrays")
-    try:
-        analysis = analyse(project.graph, dataset_spec(project.dataset))
-    except LaegnaError as exc:
-        raise ProjectFileError(f"weights are stored but the network is not valid: {exc}") from None
+    shapes = _shapes(project, "weights are")
     weights = {}
     for name, entry in raw.items():
         where = f"weights.{name}"
@@ -104,8 +104,17 @@ def _read_weights(raw: Any, project: Project) -> dict[str, np.ndarray]:
             weights[name] = read_weight_lists(entry, where)
         else:
             weights[name] = read_packed(entry, where, ROLES["weights"])
-    check_weights(weights, expected_shapes(project.graph, analysis))
+    check_weights(weights, shapes)
     return weights
+
+
+def _shapes(project: Project, stored: str) -> dict[str, tuple[int, ...]]:
+    """The shapes of the network's weights; `stored` says what needs them if it is not valid."""
+    try:
+        analysis = analyse(project.graph, dataset_spec(project.dataset))
+    except LaegnaError as exc:
+        raise ProjectFileError(f"{stored} stored but the network is not valid: {exc}") from None
+    return expected_shapes(project.graph, analysis)
 
 
 def loads_project(text: str) -> Project:
@@ -137,6 +146,7 @@ def load_project(path: str | Path) -> Project:
 
 
 def project_to_data(project: Project, with_weights: bool = True) -> dict[str, Any]:
+    """The file's data; weights and the recording only while they fit the network."""
     data: dict[str, Any] = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -149,11 +159,15 @@ def project_to_data(project: Project, with_weights: bool = True) -> dict[str, An
     }
     if with_weights and _weights_fit(project):
         data["weights"] = {name: packed(a, "<f4") for name, a in project.weights.items()}
+        if project.recording is not None and len(project.recording) \
+                and project.recording.fits(expected_shapes(project.graph, project.analyse())):
+            data["recording"] = run_to_data(project.recording)
     return data
 
 
 def _weights_fit(project: Project) -> bool:
-    """Weights are written only when they still match the graph (edits may have changed it)."""
+    """Weights (and a recording) are written only when they still match the graph (edits may
+    have changed it)."""
     if project.weights is None:
         return False
     try:

@@ -22,6 +22,8 @@ from laegna_gui.core.limits import (
     FLOAT32_MAX,
     MAX_FEATURES,
     MAX_OUTPUTS,
+    MAX_RECORDED_FRAMES,
+    MAX_RECORDED_WEIGHTS,
     MAX_SAMPLES,
     MAX_STORED_WEIGHTS,
     base64_chars,
@@ -32,11 +34,13 @@ DTYPES = {"<f4": np.dtype("<f4"), "<i4": np.dtype("<i4")}  # every dtype a file 
 
 @dataclass(frozen=True)
 class Role:
-    """What one field may hold: its dtypes, its number of dimensions and of values."""
+    """What one field may hold: its dtypes, its number of dimensions and of values, and
+    whether NaN and infinities are allowed (only a recording's metrics: a run can diverge)."""
 
     dtypes: tuple[str, ...]
     ndims: tuple[int, ...]
     max_items: int
+    finite: bool = True
 
 
 ROLES = {
@@ -44,15 +48,17 @@ ROLES = {
     "labels": Role(("<i4",), (1,), MAX_SAMPLES),
     "targets": Role(("<f4",), (1, 2), MAX_SAMPLES * MAX_OUTPUTS),
     "weights": Role(("<f4",), (1, 2), MAX_STORED_WEIGHTS),
+    "recorded_weights": Role(("<f4",), (2, 3), MAX_RECORDED_WEIGHTS),  # one weight of every frame
+    "recorded_metrics": Role(("<f4",), (2,), 4 * MAX_RECORDED_FRAMES, finite=False),
 }
 
 
-def packed(array: Any, dtype: str) -> dict[str, Any]:
-    """The packed form of `array` as `dtype` ('<f4' or '<i4'); refuses non-finite numbers,
-    which no file may hold (raises ValueError, as json.dumps does for NaN)."""
+def packed(array: Any, dtype: str, finite: bool = True) -> dict[str, Any]:
+    """The packed form of `array` as `dtype` ('<f4' or '<i4'); refuses non-finite numbers
+    unless the field allows them (raises ValueError, as json.dumps does for NaN)."""
     with np.errstate(over="ignore"):
         data = np.ascontiguousarray(array, dtype=DTYPES[dtype])
-    if data.dtype.kind == "f" and not np.isfinite(data).all():
+    if finite and data.dtype.kind == "f" and not np.isfinite(data).all():
         raise ValueError("an array holds NaN or a number too large for 32 bits; it cannot be saved")
     return {"shape": list(data.shape), "dtype": dtype, "base64": base64.b64encode(data.data).decode("ascii")}
 
@@ -88,7 +94,8 @@ def read_packed(entry: dict, where: str, role: Role) -> np.ndarray:
         raise ProjectFileError(f"{where}.base64: holds {len(raw):,} bytes, but shape {shape} of {dtype} "
                                f"needs {n_bytes:,}")
     array = np.frombuffer(raw, dtype=DTYPES[dtype]).reshape(shape)
-    _check_finite(array, where)
+    if role.finite:
+        _check_finite(array, where)
     return _frozen(array.astype(DTYPES[dtype].newbyteorder("="), copy=False))
 
 

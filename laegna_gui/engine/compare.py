@@ -3,7 +3,8 @@
 `race(project, runs, steps)` makes one Trainer per run (a tuple of `Change`s, see
 core/variations.py) and trains them in lockstep — `evaluation_every(steps)` steps each in
 turn, every run measured at the same steps — so a run can be stopped (`cancel`) at any
-moment with all of them equally far. `sweep` races a grid of two settings.
+moment with all of them equally far. `sweep` races a grid of two settings. `progress(done,
+steps)`, if given, is called after each chunk (the window's progress bar).
 
 The same start. The project as it is (its stored weights, or else its seed's) gives the
 initial weights, and each run copies those of every layer whose tensors have the same names
@@ -30,7 +31,8 @@ and stops there (`diverged`: that step); the others go on.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -53,6 +55,8 @@ class Race:
     runs: tuple[RunResult, ...]
     steps: int
     data: Dataset
+    weights: tuple[dict[str, np.ndarray], ...] = field(default=(), repr=False)  # each run's at the end
+
 
     @property
     def verdict(self) -> str:
@@ -89,22 +93,26 @@ def grid(rows: tuple[Change, ...], columns: tuple[Change, ...]) -> list[tuple[Ch
     return combinations([rows, columns], "--grid")
 
 
+Progress = Callable[[int, int], None]
+
+
 def sweep(project: Project, rows: tuple[Change, ...], columns: tuple[Change, ...], steps: int,
-          cancel: CancelToken | None = None, probes: bool = False) -> Sweep:
-    return Sweep(rows, columns, race(project, grid(rows, columns), steps, cancel, probes))
+          cancel: CancelToken | None = None, probes: bool = False, progress: Progress | None = None) -> Sweep:
+    return Sweep(rows, columns, race(project, grid(rows, columns), steps, cancel, probes, progress))
 
 
 def race(project: Project, runs: list[tuple[Change, ...]], steps: int, cancel: CancelToken | None = None,
-         probes: bool = False) -> Race:
+         probes: bool = False, progress: Progress | None = None) -> Race:
     """Train every run `steps` steps in lockstep from the same start (see the module)."""
     if not runs:
         raise LaegnaError("nothing to race: give at least one setting to vary")
     lanes = start_lanes(project, runs, cancel or CancelToken())
-    train_lanes(lanes, steps)
-    return Race(tuple(lane.result(probes) for lane in lanes), steps, lanes[0].trainer.data)
+    train_lanes(lanes, steps, progress)
+    return Race(tuple(lane.result(probes) for lane in lanes), steps, lanes[0].trainer.data,
+                tuple(lane.trainer.weights() for lane in lanes))
 
 
-def train_lanes(lanes: list[Lane], steps: int) -> None:
+def train_lanes(lanes: list[Lane], steps: int, progress: Progress | None = None) -> None:
     """`steps` steps of every lane, a chunk of each in turn, measuring all at the same steps."""
     every = evaluation_every(steps)
     for lane in lanes:
@@ -117,6 +125,8 @@ def train_lanes(lanes: list[Lane], steps: int) -> None:
             if lane.diverged is None:
                 lane.advance(chunk)
                 lane.measure(final=done == steps or lane.diverged is not None)
+        if progress is not None:
+            progress(done, steps)
 
 
 def start_lanes(project: Project, runs: list[tuple[Change, ...]], cancel: CancelToken) -> list[Lane]:

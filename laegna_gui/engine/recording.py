@@ -5,7 +5,12 @@ Snapshots are frozen, so a frame keeps references to them and copies nothing. Me
 within `budget` bytes (the sum of the arrays' `nbytes`) by thinning evenly: frames are kept
 at every `stride`-th arrival, and the stride doubles whenever the budget is exceeded, so the
 kept frames stay evenly spaced over the whole run. The first frame and the latest are always
-kept; the start of the run is never dropped."""
+kept; the start of the run is never dropped.
+
+A project saves its recording (`saved_run`: the weights and metrics of evenly chosen frames,
+within the file's limits) and a reopened project restores it (`Recording.restore`): those
+frames have no probes, gradients or Step report, so the views show what the weights and
+numbers alone give."""
 
 from __future__ import annotations
 
@@ -15,9 +20,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from laegna_gui.core.limits import MAX_RECORDED_FRAMES, MAX_RECORDED_WEIGHTS
+from laegna_gui.core.recorded_run import RecordedRun
+from laegna_gui.engine.snapshot import Metrics, Snapshot
+
 if TYPE_CHECKING:
     from laegna_gui.engine.layer_space import LayerStages
-    from laegna_gui.engine.snapshot import Snapshot, StepReport
+    from laegna_gui.engine.snapshot import StepReport
 
 DEFAULT_BUDGET = 64 * 2**20  # bytes
 
@@ -121,6 +130,15 @@ class Recording:
         """The index of the last frame at or before `step` (0 if none)."""
         return max(0, bisect_right([f.step for f in self.frames], step) - 1)
 
+    def restore(self, run: RecordedRun) -> None:
+        """Start again from a saved recording: its frames, oldest first, within the budget."""
+        self.clear()
+        for i in range(len(run)):
+            self._append(_frame(_snapshot(run, i), None, None, i))
+        self._arrivals = len(run)
+        while self.bytes_used > self.budget and len(self.frames) > 2:
+            self._thin()
+
     # --- keeping within the budget -------------------------------------------------------
     def _append(self, frame: Frame) -> None:
         self.frames.append(frame)
@@ -139,3 +157,34 @@ class Recording:
         self.frames = kept
         self.bytes_used = sum(f.nbytes for f in kept)
 
+
+
+def _snapshot(run: RecordedRun, i: int) -> Snapshot:
+    train_loss, test_loss, train_accuracy, test_accuracy = (float(v) for v in run.metrics[i])
+    metrics = Metrics(train_loss, test_loss, None if np.isnan(train_accuracy) else train_accuracy,
+                      None if np.isnan(test_accuracy) else test_accuracy)
+    return Snapshot(int(run.steps[i]), int(run.epochs[i]), metrics, {name: a[i] for name, a in run.weights.items()})
+
+
+def saved_run(recording: Recording) -> RecordedRun | None:
+    """What a project file keeps of `recording`: frames with finite weights (a diverged run's
+    last ones cannot be saved), thinned evenly — the first and the latest kept — to at most
+    MAX_RECORDED_FRAMES and MAX_RECORDED_WEIGHTS. None when nothing is left."""
+    frames = [f for f in recording.frames if all(np.isfinite(a).all() for a in f.snapshot.weights.values())]
+    if not frames:
+        return None
+    per_frame = max(1, sum(a.size for a in frames[0].snapshot.weights.values()))
+    keep = min(len(frames), MAX_RECORDED_FRAMES, MAX_RECORDED_WEIGHTS // per_frame)
+    if keep < 1:
+        return None
+    chosen = [frames[i] for i in np.unique(np.linspace(0, len(frames) - 1, keep).round().astype(int))]
+    snapshots = [f.snapshot for f in chosen]
+    metrics = np.array([[m.train_loss, m.test_loss, np.nan if m.train_accuracy is None else m.train_accuracy,
+                         np.nan if m.test_accuracy is None else m.test_accuracy] for m in (s.metrics for s in snapshots)],
+                       dtype=np.float64)
+    with np.errstate(over="ignore"):
+        metrics = metrics.astype(np.float32)
+    return RecordedRun(np.array([s.step for s in snapshots], dtype=np.int64),
+                       np.array([s.epoch for s in snapshots], dtype=np.int64), metrics,
+                       {name: np.stack([s.weights[name] for s in snapshots]).astype(np.float32)
+                        for name in snapshots[0].weights})

@@ -17,6 +17,8 @@ ACTION_SPECS: dict[str, tuple[str, str, object, str]] = {
     "import_csv": ("File", "&Import CSV…", None, "Use your own data: read a CSV file and choose its columns"),
     "save": ("File", "&Save", Std.Save, "Save the project, with its weights"),
     "save_as": ("File", "Save &As…", Std.SaveAs, "Save the project under a new name"),
+    "save_recording": ("File", "Save the Training &Recording", None,
+                       "Save the time machine's recording with the project, so it reopens scrubbable"),
     "quit": ("File", "&Quit", Std.Quit, "Close Laegna"),
     "undo": ("Edit", "&Undo", Std.Undo, "Undo the last edit"),
     "redo": ("Edit", "&Redo", "Ctrl+Shift+Z", "Redo the edit you undid"),
@@ -32,11 +34,15 @@ ACTION_SPECS: dict[str, tuple[str, str, object, str]] = {
     "auto_layout": ("View", "&Auto-layout", "Ctrl+L", "Arrange the layers left to right"),
     "export_animation": ("View", "Export A&nimation…", None,
                          "Train on and save a view as a GIF or MP4, with the step in each frame"),
+    "compare": ("Experiment", "&Compare…", None, "Train the project with a setting changed, from the same start, side by side"),
+    "sweep": ("Experiment", "S&weep…", None, "Train a grid of two settings from the same start and pick the best"),
     "concepts": ("Help", "&Concepts Guide", Std.HelpContents, "What neurons, losses and optimizers are"),
     "about": ("Help", "&About Laegna", None, "Version and credits"),
 }
-MENU_ORDER = ("File", "Edit", "View", "Help")
+MENU_ORDER = ("File", "Edit", "View", "Experiment", "Help")
+MENU_TITLES = {"Experiment": "E&xperiment"}  # Alt+E is Edit's
 SEPARATOR_AFTER = {"save_as", "redo", "delete", "zoom_out", "auto_layout"}
+CHECKABLE = {"save_recording"}  # their handler is given the new state; the window sets the first
 
 
 def build_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]) -> dict[str, QAction]:
@@ -44,7 +50,7 @@ def build_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]
     actions: dict[str, QAction] = {}
     menus: dict[str, QMenu] = {}
     for title in MENU_ORDER:
-        menus[title] = window.menuBar().addMenu(f"&{title}")
+        menus[title] = window.menuBar().addMenu(MENU_TITLES.get(title, f"&{title}"))
         menus[title].setObjectName(f"menu{title}")
     for name, (menu, text, shortcut, tip) in ACTION_SPECS.items():
         action = QAction(text, window)
@@ -53,7 +59,11 @@ def build_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]
             action.setShortcut(QKeySequence(shortcut))
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        action.triggered.connect(lambda _=False, f=handlers[name]: f())
+        if name in CHECKABLE:
+            action.setCheckable(True)
+            action.triggered.connect(handlers[name])
+        else:
+            action.triggered.connect(lambda _=False, f=handlers[name]: f())
         menus[menu].addAction(action)
         if name == "save_as":
             menus["File"].addMenu(_recent_menu(window))

@@ -17,6 +17,7 @@ from laegna_gui.ui.actions import build_actions
 from laegna_gui.ui.document.autosave import Autosaver
 from laegna_gui.ui.canvas.view import GraphView
 from laegna_gui.ui.central_tabs import CentralTabs
+from laegna_gui.ui.compare import experiment
 from laegna_gui.ui.document.commands import MoveNodesCommand
 from laegna_gui.ui.dataset.dataset_panel import DatasetPanel
 from laegna_gui.ui.document.document import Document
@@ -134,7 +135,8 @@ class MainWindow(QMainWindow):
         return {
             "new": files.new, "open": files.open, "open_preset": self.choose_preset,
             "import_csv": self.dataset_panel.import_csv,
-            "save": files.save, "save_as": files.save_as, "quit": self.close,
+            "save": files.save, "save_as": files.save_as, "save_recording": files.set_save_recording,
+            "quit": self.close,
             "undo": doc.undo_stack.undo, "redo": doc.undo_stack.redo,
             "cut": self.cut, "copy": lambda: clipboard.copy_nodes(doc, canvas.selected_node_ids()),
             "paste": lambda: canvas.insert_nodes(lambda: clipboard.paste(doc)),
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
             "delete": canvas.delete_selection, "select_all": canvas.select_all,
             "zoom_in": canvas.zoom_in, "zoom_out": canvas.zoom_out, "fit": canvas.fit,
             "auto_layout": self.auto_layout, "export_animation": lambda: export_animation(self),
+            "compare": lambda: experiment.open_compare(self), "sweep": lambda: experiment.open_sweep(self),
             "concepts": lambda: open_topic(self), "about": lambda: show_about(self),
         }
 
@@ -169,6 +172,7 @@ class MainWindow(QMainWindow):
         # an edit that resets layers keeps the trained weights for its undo
         doc.weights_provider = lambda: ctl.latest.weights if ctl.latest is not None else None
         doc.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.actions["save_recording"].setChecked(self.files.save_recording)
         self.files.recent_changed.connect(self._fill_recent)
         self._fill_recent()
 

@@ -29,6 +29,7 @@ from laegna_gui.core.limits import (
 from laegna_gui.core.presets import open_target
 from laegna_gui.core.project import Project
 from laegna_gui.core.project_file import dumps_project, load_project, loads_project, project_to_data, save_project
+from laegna_gui.core.recorded_run import RecordedRun, run_to_data
 from laegna_gui.core.stored_arrays import packed
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.core.weights import expected_shapes
@@ -97,6 +98,10 @@ def largest_project() -> Project:
     project = Project(largest_graph(), dataset, TrainingSettings(loss="mse"), seed=limits.SEED_MAX,
                       name="𝑛" * limits.MAX_PROJECT_NAME_CHARS, description="𝑑" * limits.MAX_DESCRIPTION_CHARS)
     project.weights = random_weights(project)
+    # a recording of as many weights as one may hold: one frame of this network
+    steps = np.array([limits.MAX_RECORDED_STEP])
+    project.recording = RecordedRun(steps, steps, np.full((1, 4), np.nan, np.float32),
+                                    {name: w[None] for name, w in project.weights.items()})
     return project
 
 
@@ -109,8 +114,17 @@ def test_the_largest_project_every_limit_allows_is_saved_and_opened_again(tmp_pa
     path = tmp_path / "largest.laegna"
     save_project(project, path)
     assert path.stat().st_size <= MAX_FILE_BYTES
-    assert_same(project, load_project(path))
+    opened = load_project(path)
+    assert_same(project, opened)
+    assert sum(w.size for w in opened.recording.weights.values()) > 1.9 * MAX_PARAMETERS
     assert_same(project, open_target(str(path)))  # the command line's way in
+
+
+def test_the_steps_of_the_longest_recording_fit_their_share_of_the_file_limit():
+    frames, step = limits.MAX_RECORDED_FRAMES, limits.MAX_RECORDED_STEP
+    run = RecordedRun(np.full(frames, step), np.full(frames, step), np.zeros((frames, 4), np.float32), {})
+    data = {"recording": {**run_to_data(run), "metrics": None}}
+    assert len(json.dumps(data, indent=1)) <= frames * limits.RECORDED_STEP_JSON_BYTES
 
 
 def test_each_part_of_the_largest_project_fits_its_share_of_the_file_limit():
@@ -124,7 +138,7 @@ def test_each_part_of_the_largest_project_fits_its_share_of_the_file_limit():
     entries = [json.dumps({**e, "base64": ""}, indent=1) for e in data["weights"].values()]
     assert max(len(f'"{name}": ') for name in data["weights"]) + max(map(len, entries)) + 32 \
         <= limits.WEIGHT_ENTRY_JSON_BYTES
-    rest = {k: v for k, v in data.items() if k not in ("graph", "weights", "name", "description")}
+    rest = {k: v for k, v in data.items() if k not in ("graph", "weights", "recording", "name", "description")}
     rest["dataset"] = {k: v for k, v in rest["dataset"].items() if k != "points"}
     assert len(json.dumps(rest, indent=1)) * 2 <= limits.FIXED_JSON_BYTES
 

@@ -206,3 +206,10 @@ def test_dragging_palette_blocks_onto_the_canvas_adds_those_nodes(window):
         assert node.type == type_name and all(node.params[k] == v for k, v in params.items())
         assert abs(node.pos[0] - (100.0 + 150 * n)) < 2 and abs(node.pos[1] - 300.0) < 2
     assert doc.undo_stack.count() == 3
+
+
+def test_every_menu_has_its_own_alt_key(window):
+    """Experiment's mnemonic was its first letter, E — the same as Edit's."""
+    titles = [action.text() for action in window.menuBar().actions()]
+    keys = [title[title.index("&") + 1].lower() for title in titles]
+    assert "E&xperiment" in titles and len(set(keys)) == len(keys), titles

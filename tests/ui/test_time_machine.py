@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
-from tests.ui.window_helpers import WAIT, drawn, step, training_window
+from window_helpers import WAIT, drawn, step, training_window
 
 
 def _recorded_steps(qtbot, ctl, n: int) -> dict[int, dict[str, np.ndarray]]:

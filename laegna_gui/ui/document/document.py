@@ -14,6 +14,7 @@ from laegna_gui.core.datasets import DatasetSettings, dataset_spec
 from laegna_gui.core.errors import DatasetError, LaegnaError
 from laegna_gui.core.project import Project
 from laegna_gui.core.project_file import save_project
+from laegna_gui.core.recorded_run import RecordedRun
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.core.drawn_points import too_few_points
 from laegna_gui.core.memory import check_memory, dataset_size
@@ -50,6 +51,7 @@ class Document(QObject):
         self.error: LaegnaError | None = None
         self._analysis: Analysis | None = None
         self.weights_provider: Callable[[], Weights | None] = self._stored_weights
+        self.recording_provider: Callable[[], RecordedRun | None] = lambda: None
         self._memos: list[weakref.ref[WeightsMemo]] = []  # oldest first
         self._connect_graph()
         self.revalidate()
@@ -88,11 +90,16 @@ class Document(QObject):
         self.path = Path(path) if path else None
         self.path_changed.emit()
 
-    def save(self, path: str | Path | None = None) -> None:
+    def save(self, path: str | Path | None = None, with_recording: bool = False) -> None:
+        """Write the project (with the training recording if asked) and make it the file."""
         target = Path(path) if path else self.path
         if target is None:
             raise ValueError("no file name given")
-        save_project(self.project, target)
+        self.project.recording = self.recording_provider() if with_recording else None
+        try:
+            save_project(self.project, target)
+        finally:
+            self.project.recording = None  # the recording lives with training, not in the open project
         self.set_path(target)
         self.undo_stack.setClean()
 

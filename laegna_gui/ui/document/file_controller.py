@@ -19,6 +19,7 @@ from laegna_gui.ui.document.paths import settings
 FILE_FILTER = "Laegna projects (*.laegna);;All files (*)"
 MAX_RECENT = 8
 BLANK_GAP = 600.0  # between the Input and the Output of a new network: room for a few layers
+SAVE_RECORDING = "save_recording"  # the setting: save the training recording with the project
 
 
 def blank_project() -> Project:
@@ -98,13 +99,21 @@ class FileController(QObject):
     def _write(self, path: Path) -> bool:
         self.before_save()
         try:
-            self.document.save(path)
+            self.document.save(path, with_recording=self.save_recording)
         except (OSError, ValueError) as exc:
             self.show_error("Cannot save project", f"{path} could not be written: {exc}\n\n"
                                                    "Your work is still open; try another folder.")
             return False
         self._remember(path)
         return True
+
+    @property
+    def save_recording(self) -> bool:
+        """File ▸ Save the Training Recording (on unless turned off; remembered)."""
+        return str(settings().value(SAVE_RECORDING, "true")).lower() == "true"
+
+    def set_save_recording(self, on: bool) -> None:
+        settings().setValue(SAVE_RECORDING, "true" if on else "false")
 
     def confirm_discard(self) -> bool:
         """True when it is fine to replace the current project (saved, or the user agreed)."""

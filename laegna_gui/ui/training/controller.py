@@ -10,7 +10,9 @@ network that was replaced — is dropped rather than shown (live_run.py keeps th
 
 It records every snapshot it hands on (`recording`, engine/recording.py), so the views can be
 taken back to a recorded moment (`show_frame`; `go_live` returns to now) while training goes
-on underneath, and training can go on from such a moment (`branch`).
+on underneath, and training can go on from such a moment (`branch`). The recording is saved
+with the project (the document asks `recording_provider`), and a project reopened with one
+restores it: its frames are scrubbable at once, and training counts on from its last step.
 
 For the 3-D views it also keeps the loss landscape and the path training takes across it
 (`landscape`, `path`: see landscape_path.py) and the chosen layer's stages.
@@ -27,8 +29,9 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, SignalInstance
 
 from laegna_gui.core.history import History
+from laegna_gui.core.recorded_run import RecordedRun
 from laegna_gui.engine.landscape import Landscape
-from laegna_gui.engine.recording import Frame, Recording
+from laegna_gui.engine.recording import Frame, Recording, saved_run
 from laegna_gui.engine.snapshot import Snapshot
 from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.training.landscape_path import LandscapePath
@@ -92,6 +95,7 @@ class TrainingController(QObject):
         app = QCoreApplication.instance()
         if app is not None:  # a window destroyed without closing must not leave its thread behind
             app.aboutToQuit.connect(self.shutdown)
+        document.recording_provider = lambda: saved_run(self.recording)
         document.project_replaced.connect(self._project_replaced)
         document.graph_edited.connect(self._network_edited)
         document.dataset_changed.connect(self._dataset_changed)
@@ -187,8 +191,9 @@ class TrainingController(QObject):
             self.run.stages = None  # another layer's: its own come next
         self._space_layer.emit(self.space_layer)
 
-    def reload(self, keep_weights: bool) -> None:
-        """Send the current project to the worker (if the network is valid): a new generation."""
+    def reload(self, keep_weights: bool, recorded: RecordedRun | None = None) -> None:
+        """Send the current project to the worker (if the network is valid): a new generation.
+        With a `recorded` run (a reopened project's), the recording starts as it was saved."""
         self.pause()
         if not keep_weights:
             self.history.clear()
@@ -196,9 +201,22 @@ class TrainingController(QObject):
         self.run.new_generation()
         self.run.latest = None
         self.snapshot_cleared.emit()
-        if self.can_train:
+        if self.can_train and recorded is not None and len(recorded):
+            self._go_on_recorded(recorded)
+        elif self.can_train:
             self._interrupting(self._load, self.document.project.copy(), keep_weights, self.run.generation)
         self._publish()
+
+    def _go_on_recorded(self, recorded: RecordedRun) -> None:
+        """Restore a saved recording (and the curves from its numbers); the trainer goes on
+        from its latest frame's weights, counting on from its step."""
+        self.recording.restore(recorded)
+        for frame in self.recording.frames:
+            self.history.append(frame.step, frame.snapshot.metrics)
+        last = self.recording.frames[-1].snapshot
+        project = self.document.project.copy()
+        project.weights = dict(last.weights)
+        self._interrupting(self._branch, project, last.step, last.epoch, self.run.generation)
 
     def _network_edited(self) -> None:
         # stale numbers go, training pauses, and the worker rebuilds keeping the
@@ -208,7 +226,9 @@ class TrainingController(QObject):
 
     def _project_replaced(self) -> None:
         self.clear_landscape()
-        self.reload(keep_weights=False)
+        # the recording lives here from now on (saving asks for it again): none stays behind stale
+        recorded, self.document.project.recording = self.document.project.recording, None
+        self.reload(keep_weights=False, recorded=recorded)
 
     def _dataset_changed(self) -> None:
         self.clear_landscape()  # its heights were measured on the old data
