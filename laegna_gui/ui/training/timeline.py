@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QSlider, QWidget
 
 from laegna_gui.engine.recording import Recording
 from laegna_gui.ui.signals import signals_blocked
 from laegna_gui.ui.training.live_state import LiveState, Part
+from laegna_gui.ui.training.views.live_text import LiveText
 
 FRAME_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End)
+WIDEST_LABEL = "step 1,000,000 of 1,000,000 · 9,999 frames · 64.0 MB of 64 MB"  # room kept for the label
 TIPS = {
     "slider": "Every moment of this run is recorded: drag back to show it in every view, while training "
               "goes on. ← and → move one recorded frame.",
@@ -75,7 +77,9 @@ class Timeline(QWidget):
         super().__init__(parent)
         self.setObjectName("timeline")
         self.slider = FrameSlider(Qt.Orientation.Horizontal, objectName="timelineSlider", toolTip=TIPS["slider"])
-        self.label = QLabel(objectName="timelineLabel", toolTip=TIPS["label"])
+        # it changes with every snapshot: a QLabel would lay the whole window out again each time
+        self.label = LiveText("timelineLabel", TIPS["label"])
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(WIDEST_LABEL))
         self.live_button = QPushButton("Live", objectName="liveButton", toolTip=TIPS["live"])
         self.resume_button = QPushButton("Resume from here", objectName="resumeButton", toolTip=TIPS["resume"])
         for button in (self.live_button, self.resume_button):
