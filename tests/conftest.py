@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -10,7 +11,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
-from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, Qt  # noqa: E402
 
 # Fuzzers: a few hundred examples each in CI; HYPOTHESIS_PROFILE=long for the longer run
 # the README describes (5,000 each). No deadlines: CI machines vary.
@@ -45,6 +46,18 @@ def _no_thread_outlives_its_test():
             thread.quit()
             thread.wait(5000)
         assert not leaked, f"{len(leaked)} training thread(s) still running after the test"
+    _collect_now()
+
+
+def _collect_now() -> None:
+    """Free what the test left in reference cycles here, between tests, with no thread
+    training and no widget walk under way — not at a random allocation in the next test
+    (a collection in the middle of a later window's start-up crashed CI once)."""
+    app = QCoreApplication.instance()
+    if app is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+    gc.collect()
 
 
 def pytest_collection_modifyitems(config, items):
