@@ -13,7 +13,6 @@ import shlex
 import signal
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import imageio.v2 as imageio_v2
@@ -21,6 +20,8 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 from PIL import Image
+
+from test_cli_hostile import CHILD  # the CLI in a child process, saying when training starts
 
 from laegna_gui.cli import build_parser, main
 from laegna_gui.core import atomic_file
@@ -219,21 +220,6 @@ def test_a_full_disk_is_one_message_and_leaves_nothing(tmp_path, capsys, monkeyp
 
 # --- Ctrl-C ----------------------------------------------------------------------------------
 # The child prints a line once the window trains; SIGINT is sent only after that line.
-CHILD = textwrap.dedent("""
-    import signal, sys
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal (see test_cli_hostile)
-    from laegna_gui.cli import main
-    from laegna_gui.engine.trainer import Trainer
-    real = Trainer.run
-    def run(trainer, n):
-        if trainer.step_count == 0:
-            print("training", flush=True)
-        return real(trainer, n)
-    Trainer.run = run
-    sys.exit(main(sys.argv[1:]))
-""")
-
-
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child is POSIX")
 @pytest.mark.parametrize("name", ["run.gif", "run.mp4"])
 def test_ctrl_c_while_recording_exits_130_and_leaves_nothing(tmp_path, name):
