@@ -12,6 +12,7 @@ from laegna_gui import __version__
 from laegna_gui.cli_compare import add_compare_parsers, run_compare, run_sweep
 from laegna_gui.cli_export import (add_export_parser, check_output, check_steps, run_export, telling_interrupts,
                                    train_steps, write_output)
+from laegna_gui.cli_lessons import add_lesson_parsers, run_lesson_check, run_lessons
 from laegna_gui.core.animation_plan import (ANIMATION_VIEWS, DEFAULT_FPS, DEFAULT_SECONDS, animation_format,
                                             check_frame_size, plan_animation)
 from laegna_gui.core.errors import LaegnaError, TrainingDiverged
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_export_parser(sub)
     add_compare_parsers(sub)
+    add_lesson_parsers(sub)
 
     record = sub.add_parser("record", help="train TARGET in the window and save one view as a GIF or MP4 animation")
     record.add_argument("target", help="a .laegna file or a preset name")
@@ -261,4 +263,4 @@ def _prepare_kernels(_args: argparse.Namespace) -> int:
 
 _COMMANDS = {"presets": _presets, "train": _train, "screenshot": _screenshot, "bench": _bench,
              "export": run_export, "record": _record, "prepare-kernels": _prepare_kernels,
-             "compare": run_compare, "sweep": run_sweep}
+             "compare": run_compare, "sweep": run_sweep, "lessons": run_lessons, "lesson-check": run_lesson_check}

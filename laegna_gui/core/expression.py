@@ -2,7 +2,7 @@
 
 Formulas come from a text box or a project file, so they are never handed to Python's
 eval: an expression can only do what its grammar spells out — numbers, named values,
-+ − * / ^ (also ·, ×, ÷, **), comparisons (chained as in maths), and/or/not, and the
+quoted texts (compared with == or != only), + − * / ^ (also ·, ×, ÷, **), comparisons (chained as in maths), and/or/not, and the
 functions in FUNCTIONS. A mistake raises ExpressionError naming its position (counted
 from 1) and what was expected there. Length and nesting are bounded, so no text can
 exhaust the parser's stack.
@@ -37,7 +37,9 @@ from laegna_gui.core.expression_nodes import (
     Node,
     Not,
     Number,
+    Text,
     Values,
+    misplaced_text,
 )
 from laegna_gui.core.limits import MAX_EXPRESSION_CHARS
 
@@ -47,6 +49,7 @@ _SYMBOLS = {"·": "*", "×": "*", "−": "-", "÷": "/", "**": "^", "≥": ">=",
 _TOKEN = re.compile(r"""
     (?P<number> (?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)? )
   | (?P<name>   [A-Za-z_][A-Za-z0-9_]* )
+  | (?P<string> "[^"\n]*" | '[^'\n]*' )
   | (?P<symbol> \*\*|>=|<=|==|!=|[-+*/^(),<>=·×−÷≥≤≠] )
 """, re.VERBOSE)
 OPERAND = "a number, a name or '('"
@@ -54,7 +57,7 @@ OPERAND = "a number, a name or '('"
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # number, name, keyword, symbol or end
+    kind: str  # number, name, string, keyword, symbol or end
     text: str  # as typed, for messages
     value: str  # symbols in their plain spelling ('·' → '*')
     position: int  # 1-based
@@ -89,7 +92,12 @@ def parse_expression(text: str, names: Collection[str] | None = None, offset: in
         raise ExpressionError(f"the expression is {len(text):,} characters long; "
                               f"the limit is {MAX_EXPRESSION_CHARS}")
     parser = _Parser(tokenize(text, offset), names)
-    return Expression(text, parser.whole(), frozenset(parser.used))
+    root = parser.whole()
+    text_node = misplaced_text(root)
+    if text_node is not None:
+        raise ExpressionError("a text in quotes can only be compared with == or != (as in optimizer == \"adam\")",
+                              text_node.position)
+    return Expression(text, root, frozenset(parser.used))
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
@@ -101,7 +109,8 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
             return [*tokens, Token("end", "", "", offset + at + 1)]
         match = _TOKEN.match(text, at)
         if match is None:
-            raise ExpressionError(f"unexpected character {text[at]!r}", offset + at + 1)
+            what = "a text without its closing quote" if text[at] in "\"'" else f"unexpected character {text[at]!r}"
+            raise ExpressionError(what, offset + at + 1)
         kind, word = match.lastgroup, match.group()
         if kind == "name" and word in KEYWORDS:
             kind = "keyword"
@@ -210,6 +219,9 @@ class _Parser:
         if token.kind == "number":
             self._take()
             return Number(float(token.text))
+        if token.kind == "string":
+            self._take()
+            return Text(token.text[1:-1], token.position)
         if token.kind == "name":
             self._take()
             return self._call(token) if token.text in FUNCTIONS else self._name(token)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -53,7 +53,13 @@ COMPARISONS = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.l
 
 
 def as_number(value: object) -> np.ndarray:
+    if is_text(value):
+        raise ExpressionError(f"the text {str(value)!r} is not a number; text can only be compared with == or !=")
     return np.asarray(value, dtype=np.float64)
+
+
+def is_text(value: object) -> bool:
+    return isinstance(value, str) or isinstance(value, np.ndarray) and value.dtype.kind in "US"
 
 
 def as_truth(value: object) -> np.ndarray:
@@ -82,7 +88,20 @@ class Name(Node):
     def evaluate(self, values: Values) -> np.ndarray:
         if self.name not in values:
             raise ExpressionError(f"no value for {self.name!r}")
-        return as_number(values[self.name])
+        value = values[self.name]
+        return np.asarray(value) if isinstance(value, str) else as_number(value)
+
+
+@dataclass(frozen=True)
+class Text(Node):
+    """A quoted text, such as "adam": only ever compared with == or != (a lesson's goal on a
+    setting's name)."""
+
+    value: str
+    position: int = field(default=0, compare=False)
+
+    def evaluate(self, values: Values) -> np.ndarray:
+        return np.asarray(self.value)
 
 
 @dataclass(frozen=True)
@@ -121,11 +140,21 @@ class Comparison(Node):
     operands: tuple[Node, ...]
 
     def evaluate(self, values: Values) -> np.ndarray:
-        sides = [as_number(o.evaluate(values)) for o in self.operands]
+        sides = [o.evaluate(values) for o in self.operands]
         result = np.asarray(True)
         for operator, left, right in zip(self.operators, sides, sides[1:]):
-            result = np.logical_and(result, COMPARISONS[operator](left, right))
+            result = np.logical_and(result, _compare(operator, left, right))
         return result
+
+
+def _compare(operator: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Numbers by value; a text equals only the same text (never a number)."""
+    if not (is_text(left) or is_text(right)):
+        return COMPARISONS[operator](as_number(left), as_number(right))
+    if operator not in ("==", "!="):
+        raise ExpressionError(f"text can only be compared with == or !=, not {operator}")
+    same = is_text(left) and is_text(right) and str(left) == str(right)
+    return np.asarray(same == (operator == "=="))
 
 
 @dataclass(frozen=True)
@@ -150,3 +179,28 @@ class Not(Node):
 
 
 CONDITIONS = (Comparison, Logic, Not)  # nodes whose value is true/false
+
+
+def misplaced_text(node: Node) -> Text | None:
+    """The first text that is not a side of an == or != comparison (which is all text may be)."""
+    if isinstance(node, Text):
+        return node
+    if isinstance(node, Comparison) and set(node.operators) <= {"==", "!="}:
+        children = [o for o in node.operands if not isinstance(o, Text)]
+    else:
+        children = _children(node)
+    for child in children:
+        found = misplaced_text(child)
+        if found is not None:
+            return found
+    return None
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, (Negative, Not)):
+        return (node.operand,)
+    if isinstance(node, Arithmetic):
+        return node.left, node.right
+    if isinstance(node, Call):
+        return node.args
+    return node.operands if isinstance(node, (Comparison, Logic)) else ()

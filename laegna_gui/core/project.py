@@ -28,6 +28,7 @@ class Project:
     description: str = ""
     weights: dict[str, np.ndarray] | None = None
     recording: RecordedRun | None = None  # the training recording saved with it (optional; frozen, so shared by copies)
+    hidden_controls: tuple[str, ...] = ()  # classroom mode: the controls (lesson_words.CONTROLS) not shown
 
     def analyse(self) -> Analysis:
         """Validate the network against the data and the loss; raises a GraphError."""

@@ -32,6 +32,7 @@ from laegna_gui.core.project_schema import (
     check_text,
     read_dataset,
     read_graph,
+    read_hidden,
     read_training,
     require,
 )
@@ -80,6 +81,8 @@ def project_from_data(data: Any) -> Project:
         project.weights = _read_weights(data["weights"], project)
     if "recording" in data and data["recording"] is not None:
         project.recording = read_run(data["recording"], _shapes(project, "a recording is"))
+    if "classroom" in data and data["classroom"] is not None:
+        project.hidden_controls = read_hidden(require(data["classroom"], "hidden", list, "classroom"), "classroom.hidden")
     return project
 
 
@@ -157,6 +160,8 @@ def project_to_data(project: Project, with_weights: bool = True) -> dict[str, An
         "dataset": _dataset_to_data(project.dataset),
         "training": dict(vars(project.training)),
     }
+    if project.hidden_controls:
+        data["classroom"] = {"hidden": list(project.hidden_controls)}
     if with_weights and _weights_fit(project):
         data["weights"] = {name: packed(a, "<f4") for name, a in project.weights.items()}
         if project.recording is not None and len(project.recording) \

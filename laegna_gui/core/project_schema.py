@@ -225,3 +225,18 @@ def read_training(data: dict) -> TrainingSettings:
         clip=require(get, "clip", bool, path),
         clip_norm=require(get, "clip_norm", float, path, low=1e-6, high=1e6),
     )
+
+
+def read_hidden(raw: list, where: str) -> tuple[str, ...]:
+    """The controls a classroom file hides: known names (lesson_words.CONTROLS), each once."""
+    from laegna_gui.core.lesson_words import CONTROLS
+
+    if len(raw) > len(CONTROLS):
+        raise ProjectFileError(f"{where}: lists {len(raw):,} controls; there are only {len(CONTROLS)}")
+    for i, name in enumerate(raw):
+        if not isinstance(name, str) or name not in CONTROLS:
+            raise ProjectFileError(f"{where}[{i}]: {reprlib.repr(name)} is not a control; "
+                                   f"the controls are {', '.join(CONTROLS)}")
+        if name in raw[:i]:
+            raise ProjectFileError(f"{where}[{i}]: {name!r} is listed twice")
+    return tuple(raw)

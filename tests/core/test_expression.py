@@ -135,3 +135,27 @@ def test_length_and_depth_are_bounded():
                  "sin(" * 90 + "1" + ")" * 90):
         with pytest.raises(ExpressionError, match="nests too deeply"):
             parse_expression(text)
+
+
+@pytest.mark.parametrize(("text", "values", "expected"), [
+    ('optimizer == "adam"', {"optimizer": "adam"}, True),
+    ("optimizer == 'adam'", {"optimizer": "sgd"}, False),
+    ('optimizer != "adam" and loss < 1', {"optimizer": "sgd", "loss": 0.5}, True),
+    ('optimizer == "1"', {"optimizer": 1.0}, False),  # a number never equals a text
+    ('"adam" == optimizer or clipping_on', {"optimizer": "nadam", "clipping_on": True}, True),
+])
+def test_texts_compare_by_equality_only(text, values, expected):
+    assert bool(parse_expression(text).evaluate(values)) is expected
+
+
+@pytest.mark.parametrize(("text", "position"), [('"a" + 1', 1), ('loss > "a"', 8), ('not "a"', 5),
+                                                ('"unclosed', 1), ('min("a", 1) < 2', 5)])
+def test_a_text_anywhere_but_beside_an_equality_is_refused_where_it_stands(text, position):
+    with pytest.raises(ExpressionError) as info:
+        parse_expression(text)
+    assert info.value.position == position and ("==" in str(info.value) or "quote" in str(info.value))
+
+
+def test_a_named_text_used_as_a_number_is_refused_when_evaluated():
+    with pytest.raises(ExpressionError, match="'sgd' is not a number"):
+        parse_expression("optimizer + 1").evaluate({"optimizer": "sgd"})
