@@ -10,7 +10,9 @@ kept; the start of the run is never dropped.
 A project saves its recording (`saved_run`: the weights and metrics of evenly chosen frames,
 within the file's limits) and a reopened project restores it (`Recording.restore`): those
 frames have no probes, gradients or Step report, so the views show what the weights and
-numbers alone give."""
+numbers alone give — until the worker has drawn a frame's picture again from its weights
+(engine/frame_picture.py) and `picture` gives it to the frame. Such pictures can always be
+drawn again, so they are kept only while the budget holds, and never cost a frame."""
 
 from __future__ import annotations
 
@@ -55,21 +57,24 @@ def array_bytes(value: object, seen: set[int] | None = None) -> int:
 class Frame:
     """One recorded moment: the snapshot, the last Step's report at that moment (the Step view
     shows it) and the space layer's stages if they were followed. `arrival`: its number among
-    all frames of the recording, which thinning goes by."""
+    all frames of the recording, which thinning goes by. `bare`: the snapshot as it was
+    recorded, when `snapshot` is that one with its picture drawn again (see `picture`)."""
 
     snapshot: Snapshot
     report: StepReport | None = None
     stages: LayerStages | None = None
     arrival: int = 0
     nbytes: int = field(default=0, compare=False)
+    bare: Snapshot | None = None
 
     @property
     def step(self) -> int:
         return self.snapshot.step
 
 
-def _frame(snapshot: Snapshot, report: StepReport | None, stages: LayerStages | None, arrival: int) -> Frame:
-    return Frame(snapshot, report, stages, arrival, array_bytes(snapshot) + array_bytes(stages))
+def _frame(snapshot: Snapshot, report: StepReport | None, stages: LayerStages | None, arrival: int,
+           bare: Snapshot | None = None) -> Frame:
+    return Frame(snapshot, report, stages, arrival, array_bytes(snapshot) + array_bytes(stages), bare)
 
 
 class Recording:
@@ -108,8 +113,7 @@ class Recording:
             arrival, self._arrivals = self._arrivals, self._arrivals + 1
         frame = _frame(snapshot, report, None, arrival)
         self._append(frame)
-        while self.bytes_used > self.budget and len(self.frames) > 2:
-            self._thin()
+        self._fit(near=len(self.frames) - 1)
         self.version += 1
         return frame
 
@@ -136,10 +140,45 @@ class Recording:
         for i in range(len(run)):
             self._append(_frame(_snapshot(run, i), None, None, i))
         self._arrivals = len(run)
+        self._fit(near=len(self.frames) - 1)
+
+    def frame_of(self, arrival: int) -> Frame | None:
+        """The frame that arrived as number `arrival`, if it is still kept."""
+        i = bisect_right([f.arrival for f in self.frames], arrival) - 1
+        return self.frames[i] if i >= 0 and self.frames[i].arrival == arrival else None
+
+    def picture(self, frame: Frame, snapshot: Snapshot) -> Frame:
+        """Give kept `frame`, recorded without probes, its picture drawn again: `snapshot`, the
+        same moment with probes. Returns the frame with it (the one to show). To stay within
+        the budget, pictures drawn again give way first — the farthest from this frame first,
+        this one last — before any frame would."""
+        index = self.frames.index(frame)
+        pictured = _frame(snapshot, frame.report, frame.stages, frame.arrival,
+                          frame.snapshot if frame.bare is None else frame.bare)
+        self._replace(index, pictured)
+        self._fit(near=index)
+        self.version += 1
+        return pictured
+
+    # --- keeping within the budget -------------------------------------------------------
+    def _fit(self, near: int) -> None:
+        """Back within the budget: pictures drawn again give way first (the farthest from
+        frame `near` first), then frames, by thinning."""
+        if self.bytes_used <= self.budget:
+            return
+        drawn = sorted((i for i, f in enumerate(self.frames) if f.bare is not None), key=lambda i: -abs(i - near))
+        for i in drawn:
+            if self.bytes_used <= self.budget:
+                return
+            f = self.frames[i]
+            self._replace(i, _frame(f.bare, f.report, f.stages, f.arrival))
         while self.bytes_used > self.budget and len(self.frames) > 2:
             self._thin()
 
-    # --- keeping within the budget -------------------------------------------------------
+    def _replace(self, index: int, frame: Frame) -> None:
+        self.bytes_used += frame.nbytes - self.frames[index].nbytes
+        self.frames[index] = frame
+
     def _append(self, frame: Frame) -> None:
         self.frames.append(frame)
         self.bytes_used += frame.nbytes

@@ -13,6 +13,8 @@ taken back to a recorded moment (`show_frame`; `go_live` returns to now) while t
 on underneath, and training can go on from such a moment (`branch`). The recording is saved
 with the project (the document asks `recording_provider`), and a project reopened with one
 restores it: its frames are scrubbable at once, and training counts on from its last step.
+Those frames keep only weights and numbers: the moment on show is drawn again from its
+weights by the worker (`pictures`, moment_pictures.py) and shown once drawn.
 
 For the 3-D views it also keeps the loss landscape and the path training takes across it
 (`landscape`, `path`: see landscape_path.py) and the chosen layer's stages.
@@ -38,6 +40,7 @@ from laegna_gui.ui.training.landscape_path import LandscapePath
 from laegna_gui.ui.training.live_run import LiveRun
 from laegna_gui.ui.training.live_state import Kind, LiveState
 from laegna_gui.ui.training.live_views import LiveViews
+from laegna_gui.ui.training.moment_pictures import MomentPictures
 from laegna_gui.ui.training.worker import TrainingWorker, WorkerThread
 
 
@@ -70,6 +73,7 @@ class TrainingController(QObject):
     _run_steps = Signal(int)
     _landscape = Signal(object)
     _space_layer = Signal(object)
+    _draw_frame = Signal(object, object)
     _stop = Signal()
 
     def __init__(self, document: Document, parent: QObject | None = None) -> None:
@@ -78,6 +82,7 @@ class TrainingController(QObject):
         self.history = History()
         self.recording = Recording()
         self.moment: Frame | None = None  # the recorded frame the views show; None: the latest
+        self.pictures = MomentPictures(self._draw_frame.emit)
         self.run = LiveRun()
         self.running = False
         self._land = LandscapePath()
@@ -108,7 +113,7 @@ class TrainingController(QObject):
                              (self._step, w.step), (self._step_epoch, w.step_epoch), (self._reset, w.reset),
                              (self._settings, w.set_settings), (self._weight, w.set_weight),
                              (self._run_steps, w.run_steps), (self._landscape, w.compute_landscape),
-                             (self._space_layer, w.set_space_layer)):
+                             (self._space_layer, w.set_space_layer), (self._draw_frame, w.draw_frame)):
             signal.connect(slot)
         self._stop.connect(w.stop, Qt.ConnectionType.BlockingQueuedConnection)
         w.generation_started.connect(self._generation_started)
@@ -120,6 +125,7 @@ class TrainingController(QObject):
         w.landscape_progress.connect(self.landscape_progress)
         w.landscape_done.connect(self._landscape_arrived)
         w.layer_stages_ready.connect(self._layer_stages_arrived)
+        w.frame_pictured.connect(self._picture_arrived)
 
     # --- commands ------------------------------------------------------------
     @property
@@ -139,6 +145,7 @@ class TrainingController(QObject):
 
     def pause(self) -> None:
         self._interrupting(self._pause)
+        self._want_picture()  # the interrupt cancelled the one being drawn
 
     def toggle(self) -> None:
         self.pause() if self.running else self.play()
@@ -178,6 +185,7 @@ class TrainingController(QObject):
         self._landscape_wanted = ticket
         self._landscape_loss = self.document.project.training.loss
         self._interrupting(self._landscape, {**(options or {}), "ticket": ticket})
+        self._want_picture()
 
     def cancel_landscape(self) -> None:
         """Cancel the landscape being computed (and any still queued). Calls the worker
@@ -339,6 +347,7 @@ class TrainingController(QObject):
         if frames:
             index = min(max(index, 0), len(frames) - 1)
             self.moment = None if index == len(frames) - 1 else frames[index]
+            self._want_picture()
             self._publish()
 
     def go_live(self) -> None:
@@ -366,7 +375,20 @@ class TrainingController(QObject):
 
     def _new_recording(self) -> None:
         self.recording.clear()
+        self.pictures.forget()
         self.moment = None
+
+    def _want_picture(self) -> None:
+        """Have the moment on show drawn from its weights if it has no picture."""
+        if self.can_train:
+            self.pictures.want(self.run.generation, self.moment)
+
+    def _picture_arrived(self, key: tuple[int, int], snapshot: Snapshot | None) -> None:
+        frame = self.pictures.arrived(key, snapshot, self.run.generation, self.recording)
+        if frame is not None and self.moment is not None and self.moment.arrival == frame.arrival:
+            self.moment = frame
+        self._want_picture()  # the moment on show now, if the user went on meanwhile
+        self._publish()
 
     # --- the live state ------------------------------------------------------
     def _publish(self) -> None:
@@ -377,7 +399,8 @@ class TrainingController(QObject):
         frame = self.moment if live.valid else None
         self.state = live if frame is None else replace(
             live, kind=Kind.LIVE, reason="", snapshot=frame.snapshot, report=frame.report, stages=frame.stages,
-            path=self._land.until(frame.step), moment=frame.step)
+            path=self._land.until(frame.step), moment=frame.step,
+            drawing=self.pictures.drawing(self.run.generation, frame))
         self.views.publish(self.state)
         self.state_changed.emit(self.state)
 
@@ -386,6 +409,7 @@ class TrainingController(QObject):
         work (and anything queued before) instead of waiting for it. Each such command
         acknowledges exactly one interrupt in the worker: always send them through here."""
         self.worker.interrupt()
+        self.pictures.interrupted()
         if command in (self._load, self._reset, self._branch):
             self.run.sent = self.run.generation
         command.emit(*args)

@@ -55,7 +55,8 @@ class LiveState:
     `recording`: the run's recorded frames (the controller's, growing in place like the
     history). `moment`: None while the views follow training; the step shown when the user
     has gone back in time — then `snapshot`, `report`, `stages` and `path` are that moment's,
-    while `history` goes on growing (the curves mark the moment)."""
+    while `history` goes on growing (the curves mark the moment). `drawing`: that moment has
+    no picture (reopened from a file) and the worker is drawing it from its weights."""
 
     kind: Kind = Kind.NO_STEP_YET
     generation: int = 0
@@ -70,6 +71,7 @@ class LiveState:
     path: np.ndarray = field(default_factory=lambda: NO_PATH)
     recording: Recording | None = None
     moment: int | None = None
+    drawing: bool = False
 
     @property
     def valid(self) -> bool:

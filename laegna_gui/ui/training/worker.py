@@ -20,6 +20,12 @@ pauses training and computes a loss landscape on this thread; it can be cancelle
 `cancel_landscape()`, a plain thread-safe method called directly from the GUI thread
 (a queued slot could not run while the computation keeps this thread busy).
 
+A recorded moment reopened from a file has only its weights: `draw_frame(key, snapshot)`
+computes its probes from them (engine/frame_picture.py, on a scratch copy of the network, so
+training and its state are untouched) and answers `frame_pictured(key, snapshot)`, or
+`frame_pictured(key, None)` when it cannot be drawn. An interrupt cancels it silently, as it
+cancels everything else.
+
 Interrupting: one full-batch iteration of a big network can take many seconds, and so can
 measuring it on every point. `interrupt()`, another plain thread-safe method, raises the
 trainer's cancel token (engine/cancel.py) just before the controller queues a command that
@@ -47,6 +53,7 @@ from laegna_gui.core.errors import LaegnaError, TrainingDiverged
 from laegna_gui.core.project import Project
 from laegna_gui.core.training_settings import TrainingSettings
 from laegna_gui.engine.cancel import CancelToken, TrainingCancelled
+from laegna_gui.engine.frame_picture import frame_picture
 from laegna_gui.engine.landscape import compute_landscape
 from laegna_gui.engine.layer_space import layer_stages
 from laegna_gui.engine.trainer import TORCH, Trainer
@@ -119,6 +126,7 @@ class TrainingWorker(QObject):
     landscape_ready = Signal(object)      # Landscape, or None when cancelled or failed
     landscape_done = Signal(int, object)  # (ticket, Landscape | None): lets the controller drop stale results
     layer_stages_ready = Signal(object)   # LayerStages of the space layer, after each snapshot
+    frame_pictured = Signal(object, object)  # (key, Snapshot with probes | None): a recorded moment drawn
     _warm_up_requested = Signal()
 
     def __init__(self) -> None:
@@ -297,6 +305,27 @@ class TrainingWorker(QObject):
             self._landscape_finished(ticket, None)
             raise
         self._landscape_finished(ticket, result)
+
+    @Slot(object, object)
+    def draw_frame(self, key: object, snapshot) -> None:
+        """Draw a recorded moment of this network from its weights (see the module); training,
+        if it runs, goes on after. A failure leaves it undrawn (a bug is reported too), a
+        cancel without an answer: the interrupting command decides what comes next."""
+        if self.trainer is None:
+            self.frame_pictured.emit(key, None)
+            return
+        try:
+            self.cancel.check()  # queued before an interrupt: not even the scratch network is made
+            pictured = frame_picture(self.trainer, snapshot)
+        except TrainingCancelled:
+            return
+        except LaegnaError:
+            pictured = None
+        except Exception as exc:  # a bug: say so, but training goes on
+            traceback.print_exc()
+            self.failed.emit(f"This moment could not be drawn: {type(exc).__name__}: {exc}")
+            pictured = None
+        self.frame_pictured.emit(key, pictured)
 
     def _landscape_finished(self, ticket: int, result) -> None:
         self.landscape_done.emit(ticket, result)

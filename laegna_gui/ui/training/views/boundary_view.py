@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from laegna_gui.core.graph import Graph
 
 NO_PLANE = "No input plane for {n}-D data — see the loss curves"
-NO_PICTURE = "No picture was saved for this moment (a reopened recording keeps the weights) — Live shows now"
+DRAWING = "Drawing this moment from its saved weights…"
+NO_PICTURE = "This moment could not be drawn from its saved weights — Live shows now"
 CAPTION_ALPHA = 215  # the caption's box: the plot's background over the picture, a little see-through
 TIPS = {
     "plot": "The decision boundary: the network's answer at every point of the input plane — blue where "
@@ -174,15 +175,17 @@ class BoundaryView(QWidget):
         if state.snapshot is None:  # a new network's first numbers are on their way
             return [self.clear_picture] if self.snapshot is not None or self.invalid else []
         if state.moment is not None and state.snapshot.probes is None:  # a moment reopened from a file
-            return [] if self.snapshot is None and self.caption.toPlainText() == NO_PICTURE \
-                else [self._show_no_picture]
+            text = DRAWING if state.drawing else NO_PICTURE
+            return [] if self.snapshot is None and self.caption.isVisible() and self.caption.toPlainText() == text \
+                else [lambda: self._show_no_picture(text)]
         return [] if state.snapshot is self.snapshot else [lambda: self._show_live(state)]
 
-    def _show_no_picture(self) -> None:
-        """A recorded moment whose picture was not saved (only its weights were): the data, and
-        a caption that says so, rather than the picture of another moment."""
+    def _show_no_picture(self, text: str) -> None:
+        """A recorded moment whose picture was not saved (only its weights were), while it is
+        drawn from them or when it could not be: the data, and a caption (`text`) that says so,
+        rather than the picture of another moment."""
         self.clear_picture()
-        self.caption.setText(NO_PICTURE)
+        self.caption.setText(text)
         self.caption.setVisible(True)
 
     def _show_live(self, state: LiveState) -> None:
