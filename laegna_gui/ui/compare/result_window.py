@@ -4,7 +4,7 @@ notes on which layers started fresh."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -14,6 +14,13 @@ from laegna_gui.ui.look import style
 SAME_START = "Every run started from the same initial weights and trained on the same batches."
 NAMED = 3  # runs named before a note they share
 SCREEN_SHARE = 0.92  # of the screen's free area, at most, when the window opens
+SCROLL_BAR = 24  # px of width kept for a scroll bar
+
+
+def free_area(widget: QWidget) -> QRect:
+    """The free area of the screen `widget` is on (a test stands in a screen of its own here)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
 
 
 class ResultWindow(QWidget):
@@ -54,10 +61,20 @@ class ResultWindow(QWidget):
         style.set_role(label, "muted")
         return label
 
-    def finish_layout(self) -> None:
-        """As large as the contents want, within the screen."""
-        screen = (self.parentWidget() or self).screen() or QGuiApplication.primaryScreen()
-        free = screen.availableGeometry()
-        want = self.content.sizeHint()
-        self.resize(min(want.width() + 24, int(free.width() * SCREEN_SHARE)),
-                    min(want.height() + 8, int(free.height() * SCREEN_SHARE)))
+    def room(self) -> QSize:
+        """The largest the window opens: a share of the screen's free area."""
+        free = free_area(self.parentWidget() or self)
+        return QSize(int(free.width() * SCREEN_SHARE), int(free.height() * SCREEN_SHARE))
+
+    def wanted(self, width: int = 0) -> QSize:
+        """The window's size with all its contents in view, at least `width` wide: wrapped
+        text is taller in a narrower window."""
+        width = max(width, self.content.sizeHint().width() + SCROLL_BAR)
+        layout = self.content.layout()
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        return QSize(width, height + 8)
+
+    def finish_layout(self, width: int = 0) -> None:
+        """As large as the contents want (at least `width` wide), within the screen."""
+        want, room = self.wanted(width), self.room()
+        self.resize(min(want.width(), room.width()), min(want.height(), room.height()))

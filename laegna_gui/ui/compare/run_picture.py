@@ -24,12 +24,17 @@ NO_PLANE = "No input plane for {n}-D data: see the loss curves"
 BEST_FRAME = 3  # px around the best run of a sweep
 
 
-def scores(run: RunResult) -> str:
-    """'test loss 0.0685, 100%' (and where it diverged): what a picture is labelled with."""
+def final_scores(run: RunResult) -> str:
+    """'test loss 0.0685, 100%': measured at the end, on the weights the picture shows."""
     text = f"test loss {run.metrics.test_loss:.3g}"
     if run.metrics.test_accuracy is not None:
         text += f", {run.metrics.test_accuracy:.0%}"
-    return text + (f" (diverged at step {run.diverged})" if run.diverged is not None else "")
+    return text
+
+
+def scores(run: RunResult) -> str:
+    """The final scores (and where it diverged): what a picture is labelled with."""
+    return final_scores(run) + (f" (diverged at step {run.diverged})" if run.diverged is not None else "")
 
 
 class RunPicture(QFrame):
@@ -47,7 +52,6 @@ class RunPicture(QFrame):
         self.caption = QLabel(scores(run), objectName="runPictureScores", alignment=Qt.AlignmentFlag.AlignCenter)
         style.set_role(self.caption, "muted")
         self.plot = style_plot(pg.PlotWidget(), "runPicturePlot", f"{run.label}: {scores(run)}")
-        self.plot.setFixedSize(size, size)
         for side in ("left", "bottom"):
             self.plot.getPlotItem().hideAxis(side)
         self.plot.getPlotItem().setContentsMargins(0, 0, 0, 0)  # the picture fills its square
@@ -59,13 +63,12 @@ class RunPicture(QFrame):
             self.plot.addItem(item)
         self.message = QLabel(NO_PLANE.format(n=data.x_train.shape[1]), objectName="runPictureMessage",
                               alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-        self.message.setFixedSize(size, size)
         style.set_role(self.message, "muted")
         self.pages = QStackedWidget(objectName="runPicturePages")
         self.pages.addWidget(self.plot)
         self.pages.addWidget(self.message)
-        self.pages.setFixedSize(size, size)  # a plot's own size hint is 600 px wide
         self._build()
+        self.set_size(size)
         self.points.set_data(data)
         self.draw()
         for part in (self.plot.viewport(), self.message, self.title, self.caption):
@@ -79,6 +82,13 @@ class RunPicture(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.pages, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.caption)
+
+    def set_size(self, size: int) -> None:
+        """The picture `size` px square (a plot's own size hint is 600 px wide)."""
+        for part in (self.plot, self.message, self.pages):
+            part.setFixedSize(size, size)
+        self.layout().invalidate()  # a layout not shown yet keeps its old size otherwise
+        self.updateGeometry()
 
     @property
     def mode(self) -> str:
@@ -107,8 +117,10 @@ class RunPicture(QFrame):
         self.curve.setVisible(mode == "curve")
 
     def set_best(self, best: bool) -> None:
-        """A frame in the theme's highlight colour (the same in light and dark) around the best run."""
+        """A frame in the theme's highlight colour (the same in light and dark) around the best
+        run, and its scores in the text colour."""
         colour = style.current().highlight.name() if best else "transparent"
+        style.set_role(self.caption, None if best else "muted")
         self.setStyleSheet(f"QFrame#runPicture {{ border: {BEST_FRAME}px solid {colour}; border-radius: 4px; }}")
         self.setProperty("best", best)
 

@@ -47,6 +47,8 @@ ANIMATION_HOLD_TICKS = 15                 # pause ~0.45 s on each state
 POINT_SIZE = 8.0
 
 HINT = "Train the network or pick a layer to see how it moves the data through space."
+NO_STAGES_THEN = ("This layer's stages were not recorded at this moment (the Layer space tab was not "
+                  "showing it then). Press Live to see it now.")
 TIPS = {
     "layer": "Which layer to look inside: its input points are carried through W·x, +b and the "
              "activation one after another.",
@@ -289,18 +291,25 @@ class LayerSpaceView(QWidget):
     _generation = -1  # of the live state whose stages are on show
 
     def draw_parts(self, state: LiveState) -> list:
-        """As a live view: the chosen layer's stages as they arrive; none for another network."""
+        """As a live view: the chosen layer's stages as they arrive; none for another network.
+        Taken back to a recorded moment: that moment's stages, or that there are none."""
         stages = state.stages
         if state.kind is Kind.INVALID:
-            text = state.invalid_text + "."
-            return [] if self.stages is None and self.note.text() == text else [lambda: self._show_invalid(text)]
+            return self._saying(state.invalid_text + ".")
+        if state.moment is not None and (stages is None or stages.node_id != self.current_layer()):
+            return self._saying(NO_STAGES_THEN)  # not another moment's stages in its place
         if stages is None:  # the stages of a new network (or a reset one) come with its first numbers
-            return [self.clear] if self.stages is not None and state.generation != self._generation else []
+            stale = self.stages is not None and state.generation != self._generation
+            return [self.clear] if stale or self.note.text() == NO_STAGES_THEN else []
         if stages is self.stages or stages.node_id != self.current_layer():
             return []
         return [lambda: (self.show_stages(stages), setattr(self, "_generation", state.generation))]
 
-    def _show_invalid(self, text: str) -> None:
+    def _saying(self, text: str) -> list:
+        """The parts that empty the scene and say `text` instead (none when it does already)."""
+        return [] if self.stages is None and self.note.text() == text else [lambda: self._clear_saying(text)]
+
+    def _clear_saying(self, text: str) -> None:
         self.clear()
         self.note.setText(text)
 
