@@ -62,8 +62,8 @@ TIPS = {
     "cancel": "Stop computing the landscape.",
     "progress": "How much of the landscape is computed.",
     "scene": "The training loss over the plane: height and colour show log₁₀(loss), blue low and "
-             "orange high. The dark line is the optimizer's path, the large dot where it is now. "
-             "Drag to rotate, scroll to zoom.",
+             "orange high. The dark line is the optimizer's path, the large dot the moment on show "
+             "(now, or where the timeline went back to). Drag to rotate, scroll to zoom.",
 }
 
 
@@ -442,7 +442,7 @@ class LandscapeView(QWidget):
                 f"from {loss_text(self.heights.lo)} (blue) to {loss_text(self.heights.hi)} (orange)")
         if top > self.heights.hi * (1 + 1e-9):
             text += f"; higher losses, up to {loss_text(top)}, are clipped"
-        return text + ". The dark line is the optimizer's path, the big dot where it is now."
+        return text + ". The dark line is the optimizer's path, the big dot the moment on show (now, or the step the timeline went back to)."
 
     def _mode_changed(self, *_args) -> None:
         self._update_buttons()
