@@ -1,8 +1,9 @@
 """Pictures of a comparison or a sweep as PNG bytes, drawn with numpy and Pillow — no window.
 
 `race_png`: the runs' test-loss curves overlaid on a log scale (train loss thinner and
-fainter), a legend, and below them each run's decision boundary (or, for 1-D data, the
-curve it fits) side by side. `sweep_png`: the grid of small boundaries, one per cell,
+fainter), a legend, under them every run's path on one loss landscape (when the race has
+one: engine/compare_landscape.py), and below each run's decision boundary (or, for 1-D
+data, the curve it fits) side by side. `sweep_png`: the grid of small boundaries, one per cell,
 labelled with its test loss; the best cell is framed. Everything is drawn at twice the size
 and scaled down, which smooths the lines. The data colours are the app's (ui/look/style.py:
 orange negative or class 0, blue positive or class 1, …), faded half way to white under the
@@ -20,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from laegna_gui.core.datasets import Dataset
 from laegna_gui.engine.compare import Race, Sweep
+from laegna_gui.engine.compare_landscape import LossScale, end_losses, notes_text
 from laegna_gui.engine.run_result import RunResult
 
 SCALE = 2  # drawn at twice the size, then scaled down (Pillow draws lines without smoothing)
@@ -35,6 +37,11 @@ LEGEND = 300  # the width right of the curves, for their legend
 TILE = 200  # a boundary below the curves
 CELL = 180  # a boundary of a sweep
 POINTS_SHOWN = 400  # data points drawn on a boundary (a sample of larger sets)
+LANDSCAPE = 300  # the side of the loss landscape under the curves
+LANDSCAPE_KEY = ("The training loss over the plane through the shared start that best holds where the runs "
+                 "ended (log scale: blue low, orange high), each run's path projected onto it. Square: the "
+                 "start; ring: where a run ended, filled with the loss it reached. Both axes are distances "
+                 "in weight space.")
 
 
 def race_png(race: Race, title: str) -> bytes:
@@ -42,10 +49,14 @@ def race_png(race: Race, title: str) -> bytes:
     per_row = min(5, max(1, len(pictures)))
     tile = min(TILE, (WIDTH - 40) // per_row - 20)
     rows = math.ceil(len(pictures) / per_row)
-    canvas = _Canvas(WIDTH, 110 + PLOT_HEIGHT + rows * (tile + 70) + 60)
+    land = race.landscape if race.landscape is not None and race.landscape.landscape is not None else None
+    below = 110 + PLOT_HEIGHT
+    canvas = _Canvas(WIDTH, below + (LANDSCAPE + 70 if land else 0) + rows * (tile + 70) + 60)
     canvas.text((20, 14), title, 22)
     _curves(canvas, race, (70, 60, WIDTH - LEGEND, 60 + PLOT_HEIGHT))
-    top = 110 + PLOT_HEIGHT
+    if land:
+        _landscape(canvas, race, (70, below))
+    top = below + (LANDSCAPE + 70 if land else 0)
     for i, run in enumerate(pictures):
         x, y = 20 + (i % per_row) * (tile + 20), top + (i // per_row) * (tile + 70)
         canvas.paste(_boundary(run, race.data, tile), (x, y))
@@ -175,6 +186,56 @@ def _faint(colour: tuple[int, int, int]) -> tuple[int, int, int]:
     return tuple(int(c + (255 - c) * 0.55) for c in colour)
 
 
+# --- the landscape ---------------------------------------------------------------------------
+def _landscape(canvas: "_Canvas", race: Race, at: tuple[int, int]) -> None:
+    """The loss over the plane, faded as a boundary is, with every path on it, a colour bar
+    and what the Compare window says under it."""
+    land, (x0, y0) = race.landscape, at
+    grid, scale = land.landscape, LossScale(race.landscape, race.runs)
+    colours = _loss_colours(scale.unit(grid.losses.T[::-1]))  # rows: β from the top down
+    canvas.paste(Image.fromarray(colours, "RGB").resize((LANDSCAPE * SCALE,) * 2, Image.BILINEAR), (x0, y0))
+    a, b = grid.alphas, grid.betas
+
+    def place(alpha, beta) -> tuple[float, float]:
+        return (x0 + (alpha - a[0]) / (a[-1] - a[0]) * LANDSCAPE, y0 + (b[-1] - beta) / (b[-1] - b[0]) * LANDSCAPE)
+
+    for i, path in zip(land.runs, land.paths):
+        points = [place(alpha, beta) for alpha, beta in path]
+        canvas.line(points, WHITE, 6)
+        canvas.line(points, RUN_COLORS[i % len(RUN_COLORS)], 3)
+    canvas.box((place(0, 0)[0] - 6, place(0, 0)[1] - 6, place(0, 0)[0] + 6, place(0, 0)[1] + 6), INK)
+    canvas.box((place(0, 0)[0] - 4, place(0, 0)[1] - 4, place(0, 0)[0] + 4, place(0, 0)[1] + 4), WHITE)
+    for i, path, loss in zip(land.runs, land.paths, end_losses(land, race.runs)):
+        fill = tuple(int(c) for c in _loss_colours(scale.unit(np.array([loss])))[0])
+        canvas.ring(place(*path[-1]), 8, RUN_COLORS[i % len(RUN_COLORS)], fill, 3)
+    canvas.frame((x0, y0, x0 + LANDSCAPE, y0 + LANDSCAPE), MUTED, 1)
+    canvas.text((x0, y0 + LANDSCAPE + 6), "→ " + grid.labels[0], 13, MUTED)
+    canvas.text((x0, y0 - 20), "↑ " + grid.labels[1], 13, MUTED)
+    _loss_bar(canvas, scale, (x0 + LANDSCAPE + 20, y0))
+    text_x = x0 + LANDSCAPE + 110
+    used = canvas.wrapped((text_x, y0), LANDSCAPE_KEY, WIDTH - text_x - 20, 14, MUTED, lines=6)
+    canvas.wrapped((text_x, y0 + used * 19 + 16), notes_text(land, race.runs).replace("\n", " "),
+                   WIDTH - text_x - 20, 14, INK, lines=6)
+
+
+def _loss_colours(unit: np.ndarray) -> np.ndarray:
+    """uint8 RGB of losses placed 0…1 on their scale: blue low, orange high, faded half way to white."""
+    colours = _diverging(1.0 - 2.0 * unit)
+    return np.rint(colours + (255 - colours) * 0.5).astype(np.uint8)
+
+
+def _loss_bar(canvas: "_Canvas", scale: LossScale, at: tuple[int, int]) -> None:
+    """The scale as a vertical strip, low at the bottom, with round losses beside it."""
+    x, y = at
+    strip = _loss_colours(np.linspace(1.0, 0.0, LANDSCAPE * SCALE))[:, None, :].repeat(16 * SCALE, axis=1)
+    canvas.paste(Image.fromarray(np.ascontiguousarray(strip), "RGB"), (x, y))
+    canvas.frame((x, y, x + 16, y + LANDSCAPE), MUTED, 1)
+    for v in _log_ticks(scale.lo, scale.hi):
+        ty = y + (scale.hi - v) / (scale.hi - scale.lo) * LANDSCAPE
+        canvas.line([(x + 16, ty), (x + 21, ty)], MUTED, 1)
+        canvas.text((x + 24, ty - 8), f"{10 ** v:g}", 12, MUTED)
+
+
 # --- a boundary ------------------------------------------------------------------------------
 def _boundary(run: RunResult, data: Dataset, size: int) -> Image.Image:
     """The network's answer over the input plane with the test points on it (2-D data), or
@@ -282,6 +343,10 @@ class _Canvas:
             self.draw.line([(x * SCALE, y * SCALE) for x, y in points], fill=colour, width=width * SCALE,
                            joint="curve")
 
+    def ring(self, at, radius: float, colour, fill, width: int) -> None:
+        x, y, r = at[0] * SCALE, at[1] * SCALE, radius * SCALE
+        self.draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=colour, width=width * SCALE)
+
     def box(self, rect, colour) -> None:
         self.draw.rectangle([v * SCALE for v in rect], fill=colour)
 
@@ -298,7 +363,8 @@ class _Canvas:
 
 
 _FONTS: dict[int, ImageFont.ImageFont] = {}
-_PLAIN = str.maketrans({"×": "x", "—": "-"})  # the font Pillow carries has no glyph for these
+# the font Pillow carries has no glyph for these
+_PLAIN = str.maketrans({"×": "x", "—": "-", "→": "->", "↑": "^"})
 
 
 def _font(size: int):

@@ -26,13 +26,21 @@ fixed sample of each split (`Trainer.evaluate(sample=True)`: every point of a sp
 to 4,096) and, at the end, on every point. `steps_to_best` is the evaluated step with the
 lowest test loss. A run that diverges keeps the weights from before the step that failed
 and stops there (`diverged`: that step); the others go on.
+
+Paths. With `landscape` (by default whenever `probes` are asked for: the pictures go
+together), each run also keeps its weights at the evaluated steps (`Race.paths`, flat
+float32) and the race ends with every path on one loss landscape (engine/compare_landscape.py),
+computed on the same thread and cancelled by the same token. A path keeps at most
+PATH_FLOATS numbers (8 MB): all EVALUATIONS + 1 points of a network of up to ~41,000
+weights, fewer, evenly thinned, of a larger one; a network of more than PATH_FLOATS / 2
+weights keeps none (a landscape of it would take minutes anyway).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -40,14 +48,16 @@ from laegna_gui.core.datasets import Dataset
 from laegna_gui.core.errors import LaegnaError, TrainingDiverged
 from laegna_gui.core.project import Project
 from laegna_gui.core.variations import Change, apply, checked, combinations, label
-from laegna_gui.engine.cancel import CancelToken
-from laegna_gui.engine.run_result import RunResult, verdict, weights_sha256
+from laegna_gui.engine.cancel import CancelToken, TrainingCancelled
+from laegna_gui.engine.compare_landscape import RaceLandscape, race_landscape
+from laegna_gui.engine.run_result import RunResult, WeightPath, flatten, verdict, weights_sha256
 from laegna_gui.engine.snapshot import Metrics
 from laegna_gui.engine.trainer import Trainer
 
 EVALUATIONS = 50  # evaluated steps per run after step 0: a curve's points, at a few % of the training time
 MAX_RUNS = 10  # runs of one comparison: each gets its own colour in the plot
 MAX_SIDE = 5  # values per setting of a sweep: 5×5 small boundaries still read at a glance
+PATH_FLOATS = 2**21  # numbers a run's path keeps at most (see the module)
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,8 @@ class Race:
     steps: int
     data: Dataset
     weights: tuple[dict[str, np.ndarray], ...] = field(default=(), repr=False)  # each run's at the end
-
+    paths: tuple[WeightPath | None, ...] = field(default=(), repr=False)  # each run's, with `landscape`
+    landscape: RaceLandscape | None = field(default=None, repr=False)
 
     @property
     def verdict(self) -> str:
@@ -98,18 +109,28 @@ Progress = Callable[[int, int], None]
 
 def sweep(project: Project, rows: tuple[Change, ...], columns: tuple[Change, ...], steps: int,
           cancel: CancelToken | None = None, probes: bool = False, progress: Progress | None = None) -> Sweep:
-    return Sweep(rows, columns, race(project, grid(rows, columns), steps, cancel, probes, progress))
+    return Sweep(rows, columns, race(project, grid(rows, columns), steps, cancel, probes, progress,
+                                     landscape=False))
 
 
 def race(project: Project, runs: list[tuple[Change, ...]], steps: int, cancel: CancelToken | None = None,
-         probes: bool = False, progress: Progress | None = None) -> Race:
+         probes: bool = False, progress: Progress | None = None, landscape: bool | None = None) -> Race:
     """Train every run `steps` steps in lockstep from the same start (see the module)."""
     if not runs:
         raise LaegnaError("nothing to race: give at least one setting to vary")
-    lanes = start_lanes(project, runs, cancel or CancelToken())
+    cancel = cancel or CancelToken()
+    keep_paths = probes if landscape is None else landscape
+    lanes = start_lanes(project, runs, cancel, keep_paths)
     train_lanes(lanes, steps, progress)
-    return Race(tuple(lane.result(probes) for lane in lanes), steps, lanes[0].trainer.data,
-                tuple(lane.trainer.weights() for lane in lanes))
+    results = tuple(lane.result(probes) for lane in lanes)
+    raced = Race(results, steps, lanes[0].trainer.data, tuple(lane.trainer.weights() for lane in lanes))
+    if not keep_paths:
+        return raced
+    kept = tuple(lane.path() for lane in lanes)
+    land = race_landscape(results, kept, lanes[0].trainer, should_stop=lambda: cancel.requested)
+    if land is None:
+        raise TrainingCancelled("cancelled")
+    return replace(raced, paths=kept, landscape=land)
 
 
 def train_lanes(lanes: list[Lane], steps: int, progress: Progress | None = None) -> None:
@@ -129,14 +150,17 @@ def train_lanes(lanes: list[Lane], steps: int, progress: Progress | None = None)
             progress(done, steps)
 
 
-def start_lanes(project: Project, runs: list[tuple[Change, ...]], cancel: CancelToken) -> list[Lane]:
-    """A trainer per run, each from the project's initial weights where its shapes allow."""
+def start_lanes(project: Project, runs: list[tuple[Change, ...]], cancel: CancelToken,
+                paths: bool = False) -> list[Lane]:
+    """A trainer per run, each from the project's initial weights where its shapes allow;
+    with `paths`, each keeps its weights at the evaluated steps too."""
     base = Trainer(project, cancel=cancel)
     start = base.weights()
-    return [_lane(project, changes, base, start, cancel) for changes in runs]
+    return [_lane(project, changes, base, start, cancel, paths) for changes in runs]
 
 
-def _lane(project: Project, changes: tuple[Change, ...], base: Trainer, start: dict, cancel: CancelToken) -> Lane:
+def _lane(project: Project, changes: tuple[Change, ...], base: Trainer, start: dict, cancel: CancelToken,
+          paths: bool) -> Lane:
     variant = checked(apply(project, changes), changes)
     other_init = {n for n, node in variant.graph.nodes.items()
                   if node.type == "dense" and node.params["init"] != project.graph.node(n).params["init"]}
@@ -146,7 +170,7 @@ def _lane(project: Project, changes: tuple[Change, ...], base: Trainer, start: d
         trainer = Trainer(variant, base.data, keep=keep, cancel=cancel)
     except LaegnaError as exc:
         raise LaegnaError(f"{label(changes)}: {exc}") from None
-    return Lane(changes, trainer, *_start_notes(trainer, base, start, changes, other_init, same_seed))
+    return Lane(changes, trainer, *_start_notes(trainer, base, start, changes, other_init, same_seed), paths)
 
 
 def _start_notes(trainer: Trainer, base: Trainer, start: dict, changes: tuple[Change, ...], other_init: set[str],
@@ -182,12 +206,15 @@ class Lane:
     """One run while it trains: its trainer and what was measured so far."""
 
     def __init__(self, changes: tuple[Change, ...], trainer: Trainer, fresh: tuple[str, ...],
-                 notes: tuple[str, ...]) -> None:
+                 notes: tuple[str, ...], paths: bool = False) -> None:
         self.changes, self.trainer, self.fresh, self.notes = changes, trainer, fresh, notes
         self.initial_weights = trainer.weights()
         self.diverged: int | None = None
         self.points: list[tuple[int, float, float]] = []
         self.metrics: Metrics | None = None
+        self.path_every = _path_every(self.initial_weights) if paths else 0  # 0: no path
+        self.path_steps: list[int] = []
+        self.path_rows: list[np.ndarray] = []
 
     def advance(self, steps: int) -> None:
         try:
@@ -204,9 +231,36 @@ class Lane:
         self.points.append((step, metrics.train_loss, metrics.test_loss))
         if final:
             self.metrics = metrics
+        if self.path_every and (final or (len(self.points) - 1) % self.path_every == 0):
+            self._keep_weights(step)
+
+    def _keep_weights(self, step: int) -> None:
+        if self.path_steps and self.path_steps[-1] == step:
+            self.path_steps.pop()
+            self.path_rows.pop()
+        self.path_steps.append(step)
+        self.path_rows.append(flatten(self.trainer.weights()))
+
+    def path(self) -> WeightPath | None:
+        """The weights kept at the evaluated steps; None when the network is too large to keep them."""
+        if not self.path_rows:
+            return None
+        names = tuple(self.initial_weights)
+        shapes = tuple(self.initial_weights[name].shape for name in names)
+        return WeightPath(names, shapes, np.array(self.path_steps, dtype=np.int64), np.stack(self.path_rows))
 
     def result(self, probes: bool) -> RunResult:
         wanted = probes and self.trainer.data.spec.n_inputs in (1, 2)
         return RunResult(self.changes, weights_sha256(self.initial_weights), self.fresh, self.notes,
                          self.trainer.step_count, self.metrics, np.array(self.points, dtype=np.float64),
                          self.diverged, self.trainer.probes({}) if wanted else None)
+
+
+def _path_every(weights: dict[str, np.ndarray]) -> int:
+    """Keep every how many-th evaluated point so that a path holds at most PATH_FLOATS numbers
+    (the end is always kept too); 0 when not even the start and the end fit."""
+    size = sum(v.size for v in weights.values())
+    fits = PATH_FLOATS // max(size, 1)
+    if fits < 2:
+        return 0
+    return math.ceil((EVALUATIONS + 1) / (fits - 1)) if fits <= EVALUATIONS + 1 else 1

@@ -122,7 +122,6 @@ def compute_landscape(trainer, n: int = 25, span: float = 1.0, mode: str = "rand
     if not (math.isfinite(span) and span > 0):
         raise ValueError("the span must be a positive number")
     network = trainer.network
-    state = network.named_state()
     trainable = set(network.named_trainables())
     center = network.weights()
     if mode == "random":
@@ -143,16 +142,35 @@ def compute_landscape(trainer, n: int = 25, span: float = 1.0, mode: str = "rand
         raise ValueError(f"unknown landscape mode {mode!r}; use 'random' or 'weights'")
 
     alphas, betas = axis(n, span), axis(n, span)
+    losses = plane_losses(trainer, center, d1, d2, alphas, betas, progress, should_stop)
+    if losses is None:
+        return None
+    return Landscape(_frozen(alphas), _frozen(betas), _frozen(losses), mode, labels,
+                     center, ({k: _frozen(v) for k, v in d1.items()}, {k: _frozen(v) for k, v in d2.items()}))
+
+
+def plane_losses(trainer, center: dict[str, np.ndarray], d1: dict[str, np.ndarray], d2: dict[str, np.ndarray],
+                 alphas: np.ndarray, betas: np.ndarray, progress: Callable[[float], None] | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> np.ndarray | None:
+    """`losses[i, j]`: the training loss (as the module says) at center + alphas[i]·d1 + betas[j]·d2.
+
+    `progress(fraction)` is called after every row, the last with 1.0; `should_stop()` is
+    asked before every row — True cancels and returns None. The network's weights are
+    restored exactly afterwards, also on cancel or error."""
+    network = trainer.network
+    state = network.named_state()
+    kept = network.weights()
     moving = [k for k in center if d1[k].any() or d2[k].any()]
     # per moving tensor: centre and directions in float64, for exact α=β=0 and a clean sum
     base = {k: torch.from_numpy(center[k].astype(np.float64)) for k in moving}
     dir1 = {k: torch.from_numpy(d1[k].astype(np.float64)) for k in moving}
     dir2 = {k: torch.from_numpy(d2[k].astype(np.float64)) for k in moving}
     x, y = trainer.x_train, trainer.y_train
-    losses = np.empty((n, n))
+    losses = np.empty((len(alphas), len(betas)))
     was_training = network.training
     network.eval()
     try:
+        network.load_weights(center)
         with torch.no_grad():
             for i, a in enumerate(alphas):
                 if should_stop is not None and should_stop():
@@ -162,19 +180,16 @@ def compute_landscape(trainer, n: int = 25, span: float = 1.0, mode: str = "rand
                        + torch.as_tensor(betas).reshape((-1,) + (1,) * base[k].dim()) * dir2[k]
                        for k in moving}
                 row = {k: v.to(torch.float32) for k, v in row.items()}
-                for j in range(n):
+                for j in range(len(betas)):
                     for k in moving:
                         state[k].copy_(row[k][j])
                     losses[i, j] = trainer.objective.loss_of(network, x, y).item()
                 if progress is not None:
-                    progress((i + 1) / n)
+                    progress((i + 1) / len(alphas))
     finally:
-        network.load_weights(center)
+        network.load_weights(kept)
         network.train(was_training)
-
-    losses = np.where(np.isfinite(losses), np.minimum(losses, MAX_LOSS), MAX_LOSS)
-    return Landscape(_frozen(alphas), _frozen(betas), _frozen(losses), mode, labels,
-                     center, ({k: _frozen(v) for k, v in d1.items()}, {k: _frozen(v) for k, v in d2.items()}))
+    return np.where(np.isfinite(losses), np.minimum(losses, MAX_LOSS), MAX_LOSS)
 
 
 def project_point(landscape: Landscape, weights: dict[str, np.ndarray]) -> tuple[float, float]:

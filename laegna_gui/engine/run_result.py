@@ -1,4 +1,5 @@
-"""A finished run of a race, its fingerprint and the verdict on several (engine/compare.py)."""
+"""A finished run of a race, the path its weights took, its fingerprint and the verdict on
+several (engine/compare.py)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,40 @@ class RunResult:
             return None
         i = int(np.argmin(np.where(finite, self.curve[:, 2], np.inf)))
         return int(self.curve[i, 0]), float(self.curve[i, 2])
+
+
+@dataclass(frozen=True)
+class WeightPath:
+    """A run's weights at some of its evaluated steps, flat: `values[i]` holds every tensor of
+    `names` (C order, float32, one after the other) at `steps[i]`. The first row is the start,
+    the last the end; `at(i)` gives a row back as named arrays."""
+
+    names: tuple[str, ...]
+    shapes: tuple[tuple[int, ...], ...]
+    steps: np.ndarray
+    values: np.ndarray
+
+    @property
+    def layout(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        return tuple(zip(self.names, self.shapes))
+
+    def at(self, row: int) -> dict[str, np.ndarray]:
+        return unflatten(self.layout, self.values[row])
+
+
+def flatten(weights: dict[str, np.ndarray]) -> np.ndarray:
+    """Every tensor of `weights`, in their order, as one float32 vector."""
+    return np.concatenate([np.ravel(v) for v in weights.values()] or [np.zeros(0)]).astype(np.float32)
+
+
+def unflatten(layout: tuple[tuple[str, tuple[int, ...]], ...], vector: np.ndarray) -> dict[str, np.ndarray]:
+    """`flatten` undone: named arrays of the layout's shapes (views of `vector`)."""
+    out, start = {}, 0
+    for name, shape in layout:
+        size = math.prod(shape)
+        out[name] = vector[start:start + size].reshape(shape)
+        start += size
+    return out
 
 
 def weights_sha256(weights: dict[str, np.ndarray]) -> str:

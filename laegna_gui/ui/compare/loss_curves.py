@@ -15,11 +15,12 @@ from laegna_gui.engine.compare import Race
 from laegna_gui.ui.look.theme_restyle import theme_plot
 from laegna_gui.ui.training.views.plotting import LogAxis, label_style, series_color, style_plot
 
-HINT_WIDTH, HINT_HEIGHT = 900, 300  # px: the window grows it when there is room
+HINT_WIDTH, HINT_HEIGHT = 640, 360  # px: the landscape beside it; the window grows both when there is room
 TIP = "Every run's loss, measured at the same steps: test loss solid, train loss dashed"
 
 
 def run_colour(index: int) -> QColor:
+    """Run `index`'s colour in every picture of a race (its curves, its path on the landscape)."""
     return series_color(index)
 
 

@@ -1,7 +1,8 @@
 """A race trained on its own thread, so the window never waits for it.
 
 `RaceThread(work)` runs `work(cancel, progress)` (a call of engine/compare.py's `race` or
-`sweep`) once. It reports `progressed(done, steps)` after each chunk, then exactly one of
+`sweep`) once; a comparison's race computes its loss landscape here too, after the last
+chunk. It reports `progressed(done, steps)` after each chunk, then exactly one of
 `raced(result)`, `failed(message)` or `stopped()` (after `cancel()`: nothing it computed is
 kept). The signals are queued to the window's thread; `finish()` waits for the thread to
 end, which takes no time once one of the three has been sent."""
