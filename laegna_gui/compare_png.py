@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from laegna_gui.core.datasets import Dataset
 from laegna_gui.engine.compare import Race, Sweep
 from laegna_gui.engine.compare_landscape import LossScale, end_losses, notes_text
-from laegna_gui.engine.run_result import RunResult
+from laegna_gui.engine.run_result import RunResult, caption_lines, scores
 
 SCALE = 2  # drawn at twice the size, then scaled down (Pillow draws lines without smoothing)
 NEGATIVE, POSITIVE, NEUTRAL = (245, 147, 34), (8, 119, 189), (232, 234, 235)
@@ -36,6 +36,7 @@ PLOT_HEIGHT = 440
 LEGEND = 300  # the width right of the curves, for their legend
 TILE = 200  # a boundary below the curves
 CELL = 180  # a boundary of a sweep
+ROOM = 64  # under it, for its three caption lines
 POINTS_SHOWN = 400  # data points drawn on a boundary (a sample of larger sets)
 LANDSCAPE = 300  # the side of the loss landscape under the curves
 LANDSCAPE_KEY = ("The training loss over the plane through the shared start that best holds where the runs "
@@ -62,7 +63,7 @@ def race_png(race: Race, title: str) -> bytes:
         canvas.paste(_boundary(run, race.data, tile), (x, y))
         canvas.box((x, y + tile + 8, x + 12, y + tile + 20), RUN_COLORS[race.runs.index(run)])
         used = canvas.wrapped((x + 18, y + tile + 4), run.label, tile - 18, 13)
-        canvas.text((x + 18, y + tile + 4 + used * 18), _scores(run), 13, MUTED)
+        canvas.text((x + 18, y + tile + 4 + used * 18), scores(run), 13, MUTED)
     canvas.wrapped((20, canvas.height - 50), race.verdict, WIDTH - 40, 15)
     return canvas.png()
 
@@ -70,7 +71,7 @@ def race_png(race: Race, title: str) -> bytes:
 def sweep_png(sweep: Sweep, title: str) -> bytes:
     rows, columns = sweep.rows, sweep.columns
     left, top = 150, 90
-    canvas = _Canvas(max(WIDTH // 2, left + len(columns) * (CELL + 16) + 20), top + len(rows) * (CELL + 56) + 70)
+    canvas = _Canvas(max(WIDTH // 2, left + len(columns) * (CELL + 16) + 20), top + len(rows) * (CELL + ROOM) + 70)
     canvas.text((20, 14), title, 22)
     canvas.text((left, 46), columns[0].key, 15, MUTED)
     canvas.text((20, 46), rows[0].key, 15, MUTED)
@@ -78,24 +79,17 @@ def sweep_png(sweep: Sweep, title: str) -> bytes:
     for j, column in enumerate(columns):
         canvas.text((left + j * (CELL + 16), top - 22), _value(column), 15)
     for i, row in enumerate(rows):
-        y = top + i * (CELL + 56)
+        y = top + i * (CELL + ROOM)
         canvas.text((20, y + CELL // 2 - 10), _value(row), 15)
         for j in range(len(columns)):
             x, run = left + j * (CELL + 16), sweep.cell(i, j)
             canvas.paste(_boundary(run, sweep.race.data, CELL), (x, y))
             if run is best:
                 canvas.frame((x - 4, y - 4, x + CELL + 4, y + CELL + 4), INK, 3)
-            canvas.text((x, y + CELL + 6), _scores(run), 13, INK if run is best else MUTED)
+            for k, line in enumerate(caption_lines(run)):  # what the frame goes by is written too
+                canvas.text((x, y + CELL + 6 + 17 * k), line, 13, INK if run is best else MUTED)
     canvas.wrapped((20, canvas.height - 50), sweep.race.verdict, canvas.width - 40, 15)
     return canvas.png()
-
-
-def _scores(run: RunResult) -> str:
-    metrics = run.metrics
-    text = f"test loss {metrics.test_loss:.3g}"
-    if metrics.test_accuracy is not None:
-        text += f", {metrics.test_accuracy:.0%}"
-    return text + (f" (diverged at {run.diverged})" if run.diverged else "")
 
 
 def _value(change) -> str:

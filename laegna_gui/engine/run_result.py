@@ -84,6 +84,26 @@ def unflatten(layout: tuple[tuple[str, tuple[int, ...]], ...], vector: np.ndarra
     return out
 
 
+def final_scores(run: RunResult) -> str:
+    """'test loss 0.0685, 100%': measured at the end, on the weights its picture shows."""
+    text = f"test loss {run.metrics.test_loss:.3g}"
+    if run.metrics.test_accuracy is not None:
+        text += f", {run.metrics.test_accuracy:.0%}"
+    return text
+
+
+def scores(run: RunResult) -> str:
+    """The final scores (and where it diverged): what a run's picture is labelled with."""
+    return final_scores(run) + (f" (diverged at step {run.diverged})" if run.diverged is not None else "")
+
+
+def caption_lines(run: RunResult) -> list[str]:
+    """A sweep cell's caption: the scores at the end, the lowest test loss reached and when
+    (what the verdict and the best cell's frame go by), and where it diverged."""
+    lowest = f"lowest {run.best[1]:.3g} at step {run.best[0]}" if run.best else "no finite test loss"
+    return [final_scores(run), lowest, *([f"diverged at step {run.diverged}"] if run.diverged is not None else [])]
+
+
 def weights_sha256(weights: dict[str, np.ndarray]) -> str:
     """A fingerprint of weights: sha256 over, for each name in sorted order, the name in
     UTF-8, a NUL byte, then the values as little-endian float32 in C order."""

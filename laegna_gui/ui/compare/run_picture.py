@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from laegna_gui.core.datasets import Dataset
-from laegna_gui.engine.run_result import RunResult
+from laegna_gui.engine.run_result import RunResult, scores
 from laegna_gui.ui.look import style
 from laegna_gui.ui.look.theme import signals as theme_signals
 from laegna_gui.ui.training.views.boundary_picture import answer_picture
@@ -22,19 +22,6 @@ from laegna_gui.ui.training.views.plotting import style_plot
 
 NO_PLANE = "No input plane for {n}-D data: see the loss curves"
 BEST_FRAME = 3  # px around the best run of a sweep
-
-
-def final_scores(run: RunResult) -> str:
-    """'test loss 0.0685, 100%': measured at the end, on the weights the picture shows."""
-    text = f"test loss {run.metrics.test_loss:.3g}"
-    if run.metrics.test_accuracy is not None:
-        text += f", {run.metrics.test_accuracy:.0%}"
-    return text
-
-
-def scores(run: RunResult) -> str:
-    """The final scores (and where it diverged): what a picture is labelled with."""
-    return final_scores(run) + (f" (diverged at step {run.diverged})" if run.diverged is not None else "")
 
 
 class RunPicture(QFrame):

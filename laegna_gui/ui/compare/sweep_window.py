@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QMainWindow, QMe
 from laegna_gui.core.project import Project
 from laegna_gui.core.variations import apply, label
 from laegna_gui.engine.compare import Sweep
-from laegna_gui.engine.run_result import RunResult
+from laegna_gui.engine.run_result import RunResult, caption_lines
 from laegna_gui.ui.compare.result_window import ResultWindow
-from laegna_gui.ui.compare.run_picture import RunPicture, final_scores
+from laegna_gui.ui.compare.run_picture import RunPicture
 from laegna_gui.ui.look import style
 
 CLICK_TIP = "Click to open this run as the current experiment, with the weights it trained to"
@@ -30,11 +30,7 @@ SPACING = 4  # px between cells, besides the frame's room
 
 
 def cell_caption(run: RunResult) -> str:
-    """The scores at the end, the lowest test loss reached and when (as the verdict words it),
-    and where the run diverged."""
-    lowest = f"lowest {run.best[1]:.3g} at step {run.best[0]}" if run.best else "no finite test loss"
-    diverged = [f"diverged at step {run.diverged}"] if run.diverged is not None else []
-    return "\n".join([final_scores(run), lowest, *diverged])
+    return "\n".join(caption_lines(run))
 
 
 def cell_project(base: Project, sweep: Sweep, row: int, column: int) -> Project:
