@@ -111,6 +111,7 @@ def _first_layer(project: Project, weights: dict[str, np.ndarray] | None) -> dic
         return {"first_layer_det": NAN, "first_layer_bias": NAN}
     w = np.asarray(weights[f"{order[0]}.weight"], dtype=np.float64)
     bias = weights.get(f"{order[0]}.bias")
-    det = float(np.linalg.det(w)) if w.shape[0] == w.shape[1] else NAN
-    return {"first_layer_det": det if math.isfinite(det) else NAN,
-            "first_layer_bias": float(np.linalg.norm(bias)) if bias is not None else 0.0}
+    with np.errstate(all="ignore"):  # the weights of a run that blew up: inf, not a warning
+        det = float(np.linalg.det(w)) if w.shape[0] == w.shape[1] else NAN
+        length = float(np.linalg.norm(np.asarray(bias, dtype=np.float64))) if bias is not None else 0.0
+    return {"first_layer_det": det if math.isfinite(det) else NAN, "first_layer_bias": length}
