@@ -128,8 +128,8 @@ RECIPES = {
         title="Dying ReLU",
         description="A learning rate that is far too high (3) knocks the ReLU units into the region "
                     "where their input is always negative. There they output 0 for every point and get no "
-                    "gradient, so they never come back: within about 40 steps every hidden unit is dead, "
-                    "the boundary goes flat and the loss sticks near 0.69 (a coin toss). Fix it with a "
+                    "gradient, so they never come back: within about 40 steps half the first layer's units "
+                    "and every unit of the second are dead, nothing reaches the output, the boundary goes flat and the loss sticks near 0.69 (a coin toss). Fix it with a "
                     "lower rate (0.3 learns the circle), or swap ReLU for leaky ReLU at slope 0.1, which "
                     "keeps a small slope below zero so a unit can recover; at this rate it also needs "
                     "gradient clipping (norm 1) to stop each step overshooting.",
