@@ -118,3 +118,10 @@ def test_the_readme_3d_screenshot_command_under_xvfb_run(scratch):
 
     image = QImage(str(scratch / "fit.png"))
     assert (image.width(), image.height()) == (1400, 860)  # the documented default size
+
+
+def test_the_lesson_check_example_prints_what_the_readme_shows(capsys):
+    code, out, _ = run_documented("laegna-gui lesson-check dying-relu dying-relu --steps 300", capsys)
+    shown = README.split("laegna-gui lesson-check dying-relu dying-relu --steps 300\n```", 1)[1]
+    shown = shown.split("```text\n", 1)[1].split("```", 1)[0]
+    assert code == 0 and out == shown
