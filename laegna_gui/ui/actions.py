@@ -36,12 +36,15 @@ ACTION_SPECS: dict[str, tuple[str, str, object, str]] = {
                          "Train on and save a view as a GIF or MP4, with the step in each frame"),
     "compare": ("Experiment", "&Compare…", None, "Train the project with a setting changed, from the same start, side by side"),
     "sweep": ("Experiment", "S&weep…", None, "Train a grid of two settings from the same start and pick the best"),
+    "lessons": ("Lessons", "&Lessons…", None,
+                "Step-by-step lessons with goals: each opens in a window of its own, beside your work"),
+    "open_lesson": ("Lessons", "&Open Lesson File…", None, "Start a lesson from a lesson file (a teacher's own)"),
     "concepts": ("Help", "&Concepts Guide", Std.HelpContents, "What neurons, losses and optimizers are"),
     "about": ("Help", "&About Laegna", None, "Version and credits"),
 }
-MENU_ORDER = ("File", "Edit", "View", "Experiment", "Help")
+MENU_ORDER = ("File", "Edit", "View", "Experiment", "Lessons", "Help")
 MENU_TITLES = {"Experiment": "E&xperiment"}  # Alt+E is Edit's
-SEPARATOR_AFTER = {"save_as", "redo", "delete", "zoom_out", "auto_layout"}
+SEPARATOR_AFTER = {"save_as", "redo", "delete", "zoom_out", "auto_layout", "open_lesson"}
 CHECKABLE = {"save_recording"}  # their handler is given the new state; the window sets the first
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractScrollArea, QDockWidget, QMainWindow, QScrollArea, QStyle, QVBoxLayout, QWidget,
+    QAbstractScrollArea, QDockWidget, QMainWindow, QMenu, QScrollArea, QStyle, QVBoxLayout, QWidget,
 )
 
 from laegna_gui.core.layout import layered_layout
@@ -25,7 +25,9 @@ from laegna_gui.ui.export.animation_dialog import export_animation
 from laegna_gui.ui.export.export_menu import install_export_menu
 from laegna_gui.ui.document.file_controller import FileController
 from laegna_gui.ui.help.window import open_topic, show_about
+from laegna_gui.ui.lessons import menu as lessons
 from laegna_gui.ui.editor.inspector import InspectorWidget
+from laegna_gui.ui.lessons import classroom
 from laegna_gui.ui.naming import name_parts
 from laegna_gui.ui.editor.palette import PaletteWidget
 from laegna_gui.ui.document.paths import data_dir, settings
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         self.theme_menu = install_theme_menu(self)
         self.export_menu = install_export_menu(self, self.document, self.training.controller)
         self.view_export_menu = install_view_export_menu(self)
+        classroom.install_classroom_menu(self, self.findChild(QMenu, "menuLessons"))
         self.validity = ValidityLabel(self.document)
         self.statusBar().addPermanentWidget(self.validity, 1)
         self.engine_label = EngineLabel()
@@ -145,6 +148,7 @@ class MainWindow(QMainWindow):
             "zoom_in": canvas.zoom_in, "zoom_out": canvas.zoom_out, "fit": canvas.fit,
             "auto_layout": self.auto_layout, "export_animation": lambda: export_animation(self),
             "compare": lambda: experiment.open_compare(self), "sweep": lambda: experiment.open_sweep(self),
+            "lessons": lambda: lessons.open_picker(self), "open_lesson": lambda: lessons.open_lesson_file(self),
             "concepts": lambda: open_topic(self), "about": lambda: show_about(self),
         }
 
@@ -175,6 +179,7 @@ class MainWindow(QMainWindow):
         self.actions["save_recording"].setChecked(self.files.save_recording)
         self.files.recent_changed.connect(self._fill_recent)
         self._fill_recent()
+        classroom.follow_document(self)  # each project opens with the controls its classroom hides
 
     # --- verbs that need more than one view ---------------------------------
     def cut(self) -> None:

@@ -112,12 +112,16 @@ class TrainingPanel(QWidget):
         views.register(self.formula)
 
     def _shortcuts(self) -> None:
-        keys = {"Space": self.controller.toggle, "Right": self.controller.step, "S": self.controller.step,
-                "R": self.controller.reset}
-        for key, slot in keys.items():
+        """`shortcuts`: the keys of each button, by its control name (a classroom that hides
+        the button turns its keys off too)."""
+        keys = {"Space": ("play", self.controller.toggle), "Right": ("step", self.controller.step),
+                "S": ("step", self.controller.step), "R": ("reset", self.controller.reset)}
+        self.shortcuts: dict[str, list[QShortcut]] = {}
+        for key, (control, slot) in keys.items():
             shortcut = QShortcut(QKeySequence(key), self.window() or self, context=Qt.ShortcutContext.WindowShortcut)
             shortcut.setParent(self)
             shortcut.activated.connect(slot)
+            self.shortcuts.setdefault(control, []).append(shortcut)
 
     # --- reactions -------------------------------------------------------------
     def _project_replaced(self) -> None:

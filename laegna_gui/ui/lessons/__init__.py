@@ -1,0 +1,1 @@
+"""Lessons in the window: the lesson panel, pointing at controls, and classroom mode."""
