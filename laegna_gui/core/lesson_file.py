@@ -105,6 +105,10 @@ def lesson_from_data(data: Any) -> Lesson:
         raise LessonFileError(f"steps: a lesson has {MIN_STEPS} to {MAX_STEPS} steps, this one {len(raw_steps)}")
     seen: set[str] = set()
     steps = tuple(_step(raw, f"steps[{i}]", seen) for i, raw in enumerate(raw_steps))
+    for i, step in enumerate(steps):
+        if step.highlight in hidden:
+            raise LessonFileError(f"steps[{i}].highlight: {step.highlight!r} is one of the controls the lesson's "
+                                  "classroom hides, so the learner could not see it")
     return Lesson(lesson_id, title, concepts, steps, preset, project, hidden)
 
 

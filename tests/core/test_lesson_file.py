@@ -73,6 +73,7 @@ HOSTILE = [
     (_set(["steps", 0, "solution"], {"steps": 5}), "steps[0].solution: a step without goals has nothing to solve"),
     (_set(["classroom"], {"hidden": ["play", "play"]}), "classroom.hidden[1]: 'play' is listed twice"),
     (_set(["extra"], True), "lesson: unknown field 'extra'"),
+    (_set(["classroom"], {"hidden": ["canvas"]}), "steps[0].highlight: 'canvas' is one of the controls the lesson's"),
 ]
 
 
