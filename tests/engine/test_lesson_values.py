@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from laegna_gui.core.lesson_words import GOAL_VALUES
 from laegna_gui.core.presets import load_preset
@@ -35,7 +36,7 @@ def test_measured_values_come_from_the_snapshot():
     norms = snapshot.probes.layer_gradient_norms.values()
     assert values["max_gradient_norm"] == max(norms) and values["min_gradient_norm"] == min(norms)
     bias = snapshot.weights["dense1.bias"]
-    assert values["first_layer_bias"] == float(np.linalg.norm(bias))
+    assert values["first_layer_bias"] == pytest.approx(float(np.linalg.norm(bias)), rel=1e-6)
     assert math.isnan(values["first_layer_det"])  # 4×2: no determinant
 
 
