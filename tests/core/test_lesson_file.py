@@ -108,3 +108,13 @@ def test_a_missing_folder_or_a_huge_file_is_refused(tmp_path):
     huge.write_bytes(b" " * (5 * 2**20))
     with pytest.raises(LessonFileError, match="larger than 4 MB"):
         load_lesson(huge)
+
+
+def test_the_teachers_format_page_names_every_goal_value_control_and_concept():
+    from pathlib import Path
+
+    from laegna_gui.core.lesson_words import CONCEPTS, CONTROLS
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "lessons.md").read_text(encoding="utf-8")
+    for name in [*GOAL_VALUES, *CONTROLS, *CONCEPTS]:
+        assert f"| `{name}` |" in page, f"docs/lessons.md does not document {name}"
