@@ -16,10 +16,8 @@ from dataclasses import replace
 
 import torch
 
-from laegna_gui.engine.snapshot import Snapshot
+from laegna_gui.engine.snapshot import NO_GRADIENTS, Snapshot
 
-NO_GRADIENTS = ("Random search uses no gradients: each step tries a random nudge to every weight and keeps "
-                "it only if the batch loss falls, so there are no gradient norms to show.")
 
 
 def iteration(trainer, batch: torch.Tensor) -> float:

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from laegna_gui.engine.probes import Probes
 
 
+# what the Gradients view says in place of a warning when the optimizer is random search (a
+# choice, not trouble: the view shows it as a note)
+NO_GRADIENTS = ("Random search uses no gradients: each step tries a random nudge to every weight and keeps "
+                "it only if the batch loss falls, so there are no gradient norms to show.")
+
 @dataclass(frozen=True)
 class Metrics:
     """Losses without regularization; accuracies are None for regression. `sample` is 0

@@ -8,6 +8,7 @@ from PySide6.QtCore import QUrl, Qt
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemView, QAbstractSlider, QApplication, QGraphicsView, QWidget,
 )
+from window_helpers import link_colours
 
 from laegna_gui.core.nodes import ACTIVATIONS
 from laegna_gui.ui.document.commands import AddNodeCommand
@@ -204,5 +205,17 @@ def test_the_guide_and_its_plots_follow_the_theme(window, qtbot):
         assert plot.getAxis("bottom").textPen().color() == DARK.muted_text
         page = guide.page.viewport()  # Qt hands the new palette to widgets in a later event
         qtbot.waitUntil(lambda: page.palette().color(page.backgroundRole()) == DARK.canvas_background)
+    finally:
+        apply_theme("light")  # the theme belongs to the whole application
+
+
+def test_a_page_s_links_take_the_link_colour_of_the_theme_switched_to(guide):
+    try:
+        apply_theme("light")
+        guide.show_topic("perceptron")  # a page with links to other pages
+        assert link_colours(guide.page) == {LIGHT.link.name()}
+        guide.page.verticalScrollBar().setValue(40)
+        apply_theme("dark")
+        assert link_colours(guide.page) == {DARK.link.name()}
     finally:
         apply_theme("light")  # the theme belongs to the whole application

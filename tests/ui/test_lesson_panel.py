@@ -28,7 +28,7 @@ from laegna_gui.ui.lessons.lesson_window import open_windows
 from laegna_gui.ui.look.style import DARK, LIGHT
 from laegna_gui.ui.look.theme import apply_theme
 from test_contrast import measure, widget_texts
-from window_helpers import WAIT, step, training_window
+from window_helpers import WAIT, link_colours, step, training_window
 
 
 @pytest.fixture(autouse=True)
@@ -221,21 +221,8 @@ def test_the_lesson_dock_reads_in_both_themes_goals_met_or_not(qtbot, light_afte
     assert len(found) >= 8 and not poor, poor
 
 
-def _link_colours(browser) -> set[str]:
-    colours, block = set(), browser.document().begin()
-    while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            fmt = it.fragment().charFormat()
-            if fmt.isAnchor():
-                colours.add(fmt.foreground().color().name())
-            it += 1
-        block = block.next()
-    return colours
-
-
 def test_a_link_in_the_step_takes_the_link_colour_of_the_theme_switched_to(qtbot, light_after):
     window, panel = lesson_window(qtbot)
-    assert _link_colours(panel.text) == {LIGHT.link.name()}
+    assert link_colours(panel.text) == {LIGHT.link.name()}
     window.theme_menu.theme_actions["dark"].trigger()
-    assert _link_colours(panel.text) == {DARK.link.name()}
+    assert link_colours(panel.text) == {DARK.link.name()}

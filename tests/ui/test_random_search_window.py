@@ -40,5 +40,8 @@ def test_choosing_random_search_and_stepping_shows_that_it_uses_no_gradients(qtb
     assert "random search uses no gradients" in panel.step_view.loss.text()
     warning = panel.gradients.warning
     assert warning.isVisible() and warning.text() == NO_GRADIENTS
+    # a choice, not trouble: a muted note, and no ⚠ on the tab
+    assert warning.property("role") == "muted"
+    assert panel.tabs.tabText(panel.tabs.indexOf(panel.gradients)) == "Gradients"
     assert ctl.latest.engine_reason == "random search runs on torch"
     assert ctl.history.column("step")[-1] == 3

@@ -41,3 +41,17 @@ def step(qtbot, ctl, n: int = 1) -> None:
         with qtbot.waitSignal(ctl.snapshot_changed, timeout=WAIT):
             ctl.step()
     drawn(qtbot, ctl)
+
+
+def link_colours(browser) -> set[str]:
+    """The colours a text browser's links are drawn in."""
+    colours, block = set(), browser.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isAnchor():
+                colours.add(fmt.foreground().color().name())
+            it += 1
+        block = block.next()
+    return colours

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from laegna_gui import __version__
 from laegna_gui.ui.help.topics import TOPICS, topic
+from laegna_gui.ui.look.theme import signals as theme_signals
 from laegna_gui.ui.naming import name_parts
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class ConceptsGuide(QDialog):
         self._build()
         self.topics.currentRowChanged.connect(self._row_changed)
         self.topics.setCurrentRow(0)
+        # Markdown links keep the link colour of the theme in use when the page was set
+        theme_signals().theme_changed.connect(self._theme_changed)  # a method: Qt disconnects it with us
         name_parts(self)
 
     def _build(self) -> None:
@@ -85,6 +88,12 @@ class ConceptsGuide(QDialog):
             name_parts(self)
         if self.plots is not None:
             self.plots.setVisible(shown.id == PLOTTED_TOPIC)
+
+    def _theme_changed(self, _name: str) -> None:
+        bar = self.page.verticalScrollBar()
+        kept = bar.value()
+        self.page.setMarkdown(TOPICS[max(self.topics.currentRow(), 0)].text())
+        bar.setValue(kept)
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == "topic":

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from laegna_gui.core.history import History
-from laegna_gui.engine.snapshot import Snapshot
+from laegna_gui.engine.snapshot import NO_GRADIENTS, Snapshot
 from laegna_gui.ui.look import style
 from laegna_gui.ui.training.live_state import LiveState, Part
 from laegna_gui.ui.training.views.axis_room import align_left_axes, keep_title_whole
@@ -201,6 +201,8 @@ class GradientsView(MarkedHistoryView, QWidget):
             self._show_warning(snapshot.probes.gradient_warning)
 
     def _show_warning(self, text: str) -> None:
+        """A warning in the alert colour; random search's note (no gradients, by choice) muted."""
+        style.set_role(self.warning, "muted" if text == NO_GRADIENTS else "alert")  # no-op when unchanged
         _set_text(self.warning, text)
         self.warning.setVisible(bool(text))
 
@@ -215,14 +217,16 @@ def gradient_warning(state: LiveState, shown: str) -> str:
 
 
 class GradientsTabTitle:
-    """The Gradients tab's title: "Gradients ⚠" while there is a gradient warning."""
+    """The Gradients tab's title: "Gradients ⚠" while there is a gradient warning (not for
+    random search's note that it uses none)."""
 
     def __init__(self, tabs: QTabWidget, view: GradientsView) -> None:
         self.tabs, self.view = tabs, view
 
     def draw_parts(self, state: LiveState) -> list[Part]:
         index = self.tabs.indexOf(self.view)
-        title = "Gradients ⚠" if gradient_warning(state, self.view.warning.text()) else "Gradients"
+        warning = gradient_warning(state, self.view.warning.text())
+        title = "Gradients ⚠" if warning and warning != NO_GRADIENTS else "Gradients"
         if self.tabs.tabText(index) == title:  # a new title lays the whole window out again
             return []
         return [lambda: self.tabs.setTabText(index, title)]
