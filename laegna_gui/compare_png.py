@@ -28,8 +28,9 @@ SCALE = 2  # drawn at twice the size, then scaled down (Pillow draws lines witho
 NEGATIVE, POSITIVE, NEUTRAL = (245, 147, 34), (8, 119, 189), (232, 234, 235)
 CLASS_COLORS = [NEGATIVE, POSITIVE, (44, 160, 44), (148, 103, 189), (140, 86, 75), (227, 119, 194),
                 (127, 127, 127), (188, 189, 34), (23, 190, 207), (214, 39, 40)]
-RUN_COLORS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
-              (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]  # one per run (MAX_RUNS)
+# one per run (MAX_RUNS), in the order the Compare window gives them (ui/compare/loss_curves.run_colour)
+RUN_COLORS = [(8, 119, 189), (44, 160, 44), (148, 103, 189), (140, 86, 75), (227, 119, 194), (127, 127, 127),
+              (188, 189, 34), (23, 190, 207), (214, 39, 40), (245, 147, 34)]
 INK, MUTED, GRID, WHITE = (31, 41, 51), (86, 96, 107), (227, 230, 234), (255, 255, 255)
 WIDTH = 1200
 PLOT_HEIGHT = 440

@@ -94,3 +94,12 @@ def test_the_landscape_follows_the_theme(qtbot, light_after):
     assert view.plot.backgroundBrush().color() == DARK.canvas_background
     assert view.halos[0].opts["pen"].color() == DARK.canvas_background
     shown.close()
+
+
+def test_the_picture_file_gives_each_run_the_window_s_colour():
+    from laegna_gui.compare_png import RUN_COLORS
+    from laegna_gui.engine.compare import MAX_RUNS
+    from laegna_gui.ui.compare.loss_curves import run_colour
+
+    assert len(RUN_COLORS) >= MAX_RUNS
+    assert [RUN_COLORS[i] for i in range(MAX_RUNS)] == [run_colour(i).getRgb()[:3] for i in range(MAX_RUNS)]
