@@ -285,20 +285,25 @@ CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child is POSIX")
-@pytest.mark.parametrize("command", [["train", "spiral", "--out", "out.laegna"],
-                                     ["export", "spiral", "--python", "a.py", "--weights", "a.pt"]])
-def test_a_real_ctrl_c_during_a_long_run_exits_130_with_one_line(tmp_path, command):
-    """10 million steps of spiral take many minutes: only stopping at once can finish in time."""
-    child = subprocess.Popen([sys.executable, "-c", CHILD, *command, "--steps", "10000000"], cwd=tmp_path,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+def interrupted_run(folder, args: list[str]) -> tuple[int, str]:
+    """Run `laegna-gui ARGS` in `folder`, press Ctrl-C once it trains; its exit status and stderr."""
+    child = subprocess.Popen([sys.executable, "-c", CHILD, *args], cwd=folder, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     try:
         assert child.stdout.readline() == "training\n"
         child.send_signal(signal.SIGINT)
         _out, err = child.communicate(timeout=120)
     finally:
         child.kill()
-    assert child.returncode == 130, err[-1000:]
+    return child.returncode, err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child is POSIX")
+@pytest.mark.parametrize("command", [["train", "spiral", "--out", "out.laegna"],
+                                     ["export", "spiral", "--python", "a.py", "--weights", "a.pt"]])
+def test_a_real_ctrl_c_during_a_long_run_exits_130_with_one_line(tmp_path, command):
+    """10 million steps of spiral take many minutes: only stopping at once can finish in time."""
+    code, err = interrupted_run(tmp_path, [*command, "--steps", "10000000"])
+    assert code == 130, err[-1000:]
     assert err.strip().splitlines() == ["interrupted: nothing was written"]
     assert list(tmp_path.iterdir()) == []

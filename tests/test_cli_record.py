@@ -10,8 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import shlex
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from test_cli_hostile import CHILD  # the CLI in a child process, saying when training starts
+from test_cli_hostile import interrupted_run  # the CLI in a child process, saying when training starts
 
 from laegna_gui.cli import build_parser, main
 from laegna_gui.core import atomic_file
@@ -224,16 +222,9 @@ def test_a_full_disk_is_one_message_and_leaves_nothing(tmp_path, capsys, monkeyp
 @pytest.mark.parametrize("name", ["run.gif", "run.mp4"])
 def test_ctrl_c_while_recording_exits_130_and_leaves_nothing(tmp_path, name):
     """10 million steps of spiral take many minutes: only stopping at once can finish in time."""
-    child = subprocess.Popen([sys.executable, "-c", CHILD, "record", "spiral", "--steps", "10000000", "--out",
-                              name, "--size", "240x200"], cwd=tmp_path, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    try:
-        assert child.stdout.readline() == "training\n"
-        child.send_signal(signal.SIGINT)
-        _out, err = child.communicate(timeout=120)
-    finally:
-        child.kill()
-    assert child.returncode == 130, err[-1000:]
+    code, err = interrupted_run(tmp_path, ["record", "spiral", "--steps", "10000000", "--out", name,
+                                           "--size", "240x200"])
+    assert code == 130, err[-1000:]
     assert err.strip().splitlines()[-1] == "interrupted: nothing was written" and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
 
