@@ -10,6 +10,7 @@ import pytest
 import torch
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QLabel
+from window_helpers import shown_at
 
 from laegna_gui.core.presets import load_preset
 from laegna_gui.engine.layer_space import Spread, layer_stages
@@ -32,12 +33,7 @@ def xor_stages():
 
 @pytest.fixture
 def space(qtbot) -> LayerSpaceView:
-    view = LayerSpaceView()
-    qtbot.addWidget(view)
-    view.resize(700, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return shown_at(qtbot, LayerSpaceView(), 700, 600, exposed=True)
 
 
 def readout(view: LayerSpaceView) -> QLabel:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+from window_helpers import shown_at
 
 from laegna_gui.core import affine
 from laegna_gui.core.datasets import hidden_affine
@@ -43,12 +44,7 @@ def numbers(text: str) -> np.ndarray:
 
 @pytest.fixture
 def lab(qtbot):
-    widget = TransformLab()
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown_at(qtbot, TransformLab(), 1300, 800, exposed=True)
 
 
 def spin(widget, name: str) -> QDoubleSpinBox:
@@ -532,11 +528,7 @@ def test_the_arrow_labels_never_overlap(qtbot, blocks, size):
 # --- the affine fit view --------------------------------------------------------------------
 @pytest.fixture
 def fit(qtbot):
-    view = AffineFitView()
-    qtbot.addWidget(view)
-    view.resize(1000, 600)
-    view.show()
-    return view
+    return shown_at(qtbot, AffineFitView(), 1000, 600)
 
 
 def test_affine_fit_view_shows_learned_and_true_matrices(fit):

@@ -16,6 +16,7 @@ from image_helpers import pixels
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
+from window_helpers import shown_at
 
 from PySide6.QtCore import QCoreApplication
 
@@ -76,20 +77,12 @@ def run() -> Run:
 
 @pytest.fixture
 def space(qtbot) -> LayerSpaceView:
-    view = LayerSpaceView()
-    qtbot.addWidget(view)
-    view.resize(700, 600)
-    view.show()
-    return view
+    return shown_at(qtbot, LayerSpaceView(), 700, 600)
 
 
 @pytest.fixture
 def landscape(qtbot) -> LandscapeView:
-    view = LandscapeView()
-    qtbot.addWidget(view)
-    view.resize(700, 600)
-    view.show()
-    return view
+    return shown_at(qtbot, LandscapeView(), 700, 600)
 
 
 def states(stages):

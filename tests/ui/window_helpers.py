@@ -55,3 +55,13 @@ def link_colours(browser) -> set[str]:
             it += 1
         block = block.next()
     return colours
+
+
+def shown_at(qtbot, widget, width: int, height: int, exposed: bool = False):
+    """`widget` shown at width × height, closed with the test (and on screen, when `exposed`)."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    if exposed:
+        qtbot.waitExposed(widget)
+    return widget
