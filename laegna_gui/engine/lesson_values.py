@@ -12,6 +12,8 @@ import numpy as np
 from laegna_gui.core.errors import LaegnaError
 from laegna_gui.core.lesson_words import GOAL_VALUES
 from laegna_gui.core.project import Project
+from laegna_gui.core.training_settings import RANDOM_SEARCH
+from laegna_gui.core.validate import Analysis
 from laegna_gui.engine.snapshot import Snapshot
 
 NAN = float("nan")
@@ -19,7 +21,11 @@ NAN = float("nan")
 
 def lesson_values(project: Project, snapshot: Snapshot | None, diverged: bool = False) -> dict:
     """Every name of GOAL_VALUES with its value now."""
-    values: dict = {**_settings(project), **_network(project), **_measured(project, snapshot)}
+    try:
+        analysis = project.analyse()  # widths and parameter counts; None while the network is invalid
+    except LaegnaError:
+        analysis = None
+    values: dict = {**_settings(project), **_network(project, analysis), **_measured(project, snapshot, analysis)}
     values["loss_diverged"] = bool(diverged)
     assert values.keys() == GOAL_VALUES.keys(), "lesson_words.GOAL_VALUES and this module disagree"
     return values
@@ -28,7 +34,7 @@ def lesson_values(project: Project, snapshot: Snapshot | None, diverged: bool = 
 def _settings(project: Project) -> dict:
     s = project.training
     return {"learning_rate": s.learning_rate, "momentum": s.momentum, "batch_size": s.batch_size,
-            "full_batch": s.batch_size == 0, "clipping_on": bool(s.clip) and s.optimizer != "random_search",
+            "full_batch": s.batch_size == 0, "clipping_on": bool(s.clip) and s.optimizer != RANDOM_SEARCH,
             "reg_rate": s.reg_rate if s.regularization != "none" else 0.0, "optimizer": s.optimizer, "loss": s.loss,
             "regularization": s.regularization}
 
@@ -40,12 +46,8 @@ def _hidden_dense(project: Project) -> list[str]:
     return [n for n in dense if any(other != n and graph.reaches(n, other) for other in dense)]
 
 
-def _network(project: Project) -> dict:
+def _network(project: Project, analysis: Analysis | None) -> dict:
     graph = project.graph
-    try:
-        analysis = project.analyse()
-    except LaegnaError:
-        analysis = None
     hidden = _hidden_dense(project)
     # a hidden layer's activation has a dense layer after it; the output's has none
     activations = {n.params.get("function") for n in graph.nodes_of_type("activation") if _after(project, n.id)}
@@ -69,7 +71,7 @@ def _one(names: set) -> str:
     return "none" if not names else next(iter(names)) if len(names) == 1 else "mixed"
 
 
-def _measured(project: Project, snapshot: Snapshot | None) -> dict:
+def _measured(project: Project, snapshot: Snapshot | None, analysis: Analysis | None) -> dict:
     if snapshot is None:
         return {"steps": 0, "epochs": 0, "train_loss": NAN, "test_loss": NAN, "loss_gap": NAN,
                 "train_accuracy": NAN, "test_accuracy": NAN, "dead_relu_fraction": NAN,
@@ -82,22 +84,18 @@ def _measured(project: Project, snapshot: Snapshot | None) -> dict:
         "train_loss": m.train_loss, "test_loss": m.test_loss, "loss_gap": m.test_loss - m.train_loss,
         "train_accuracy": NAN if m.train_accuracy is None else m.train_accuracy,
         "test_accuracy": NAN if m.test_accuracy is None else m.test_accuracy,
-        "dead_relu_fraction": _dead_fraction(project, probes),
+        "dead_relu_fraction": _dead_fraction(analysis, probes),
         "max_gradient_norm": max(norms) if norms else NAN,
         "min_gradient_norm": min(norms) if norms else NAN,
         **_first_layer(project, snapshot.weights),
     }
 
 
-def _dead_fraction(project: Project, probes) -> float:
+def _dead_fraction(analysis: Analysis | None, probes) -> float:
     """Dead units over all ReLU-family units (each layer weighted by its width); 0 without any."""
-    if probes is None:
+    if probes is None or analysis is None:
         return NAN
-    try:
-        widths = project.analyse().widths
-    except LaegnaError:
-        return NAN
-    units = {node: widths.get(node, 0) for node in probes.dead_fraction}
+    units = {node: analysis.widths.get(node, 0) for node in probes.dead_fraction}
     total = sum(units.values())
     return sum(probes.dead_fraction[n] * units[n] for n in units) / total if total else 0.0
 
