@@ -8,12 +8,12 @@ from PySide6.QtCore import QUrl, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox, QSplitter,
-    QTextBrowser, QToolButton, QVBoxLayout, QWidget,
+    QToolButton, QVBoxLayout, QWidget,
 )
 
 from laegna_gui import __version__
 from laegna_gui.ui.help.topics import TOPICS, topic
-from laegna_gui.ui.look.theme import signals as theme_signals
+from laegna_gui.ui.look.markdown_browser import MarkdownBrowser
 from laegna_gui.ui.naming import name_parts
 
 if TYPE_CHECKING:
@@ -38,15 +38,13 @@ class ConceptsGuide(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, t.id)
             item.setToolTip(t.question)
         self.topics.setMinimumWidth(200)
-        self.page = QTextBrowser(objectName="helpPage")
+        self.page = MarkdownBrowser(objectName="helpPage")
         self.page.setOpenLinks(False)  # topic: links change the page here; web links go to the browser
         self.page.anchorClicked.connect(self._link_clicked)
         self.plots: ActivationPlots | None = None  # made the first time the activations page opens
         self._build()
         self.topics.currentRowChanged.connect(self._row_changed)
         self.topics.setCurrentRow(0)
-        # Markdown links keep the link colour of the theme in use when the page was set
-        theme_signals().theme_changed.connect(self._theme_changed)  # a method: Qt disconnects it with us
         name_parts(self)
 
     def _build(self) -> None:
@@ -77,7 +75,7 @@ class ConceptsGuide(QDialog):
         if row < 0:
             return
         shown = TOPICS[row]
-        self.page.setMarkdown(shown.text())
+        self.page.show_markdown(shown.text())
         if shown.id == PLOTTED_TOPIC and self.plots is None:
             # imported here: the plots use torch, which the window itself need not load
             from laegna_gui.ui.help.plots import ActivationPlots
@@ -88,12 +86,6 @@ class ConceptsGuide(QDialog):
             name_parts(self)
         if self.plots is not None:
             self.plots.setVisible(shown.id == PLOTTED_TOPIC)
-
-    def _theme_changed(self, _name: str) -> None:
-        bar = self.page.verticalScrollBar()
-        kept = bar.value()
-        self.page.setMarkdown(TOPICS[max(self.topics.currentRow(), 0)].text())
-        bar.setValue(kept)
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == "topic":

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QWidget
 
 from laegna_gui.ui.help.topics import TOPICS
 from laegna_gui.ui.help.window import open_topic
+from laegna_gui.ui.look.markdown_browser import MarkdownBrowser
 
 
-class GuideText(QTextBrowser):
+class GuideText(MarkdownBrowser):
     def __init__(self, parent: QWidget | None = None, **properties) -> None:
         super().__init__(parent, **properties)
         self.setOpenLinks(False)  # we decide where each link goes

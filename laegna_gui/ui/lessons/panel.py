@@ -20,7 +20,6 @@ from laegna_gui.ui.lessons.guide_text import GuideText
 from laegna_gui.ui.lessons.solution_text import solution_markdown
 from laegna_gui.ui.lessons.visit import LessonVisit, start_project
 from laegna_gui.ui.look.style import set_role
-from laegna_gui.ui.look.theme import signals as theme_signals
 
 HINT_AFTER_MS = 90_000  # without every goal of the step met, the hint shows by itself
 STEP_DONE = "✓ Step done: press Next."
@@ -94,8 +93,6 @@ class LessonPanel(QWidget):
         for signal in (document.training_changed, document.graph_edited, document.dataset_changed,
                        document.project_replaced):
             signal.connect(self._document_changed)
-        # Markdown links take the link colour of the theme in use when the text is set
-        theme_signals().theme_changed.connect(self._theme_changed)  # a method: Qt disconnects it with us
 
     # --- steps ---------------------------------------------------------------
     def go(self, index: int) -> None:
@@ -133,13 +130,7 @@ class LessonPanel(QWidget):
             parts.append(f"**Hint.** {step.hint}")
         if self.solution_shown and step.solution is not None:
             parts.append(solution_markdown(step.solution))
-        self.text.setMarkdown("\n\n---\n\n".join(parts))
-
-    def _theme_changed(self, _name: str) -> None:
-        bar = self.text.verticalScrollBar()
-        kept = bar.value()
-        self._render_text()
-        bar.setValue(kept)
+        self.text.show_markdown("\n\n---\n\n".join(parts))
 
     def _time_hint(self) -> None:
         if self.visit.step.hint and not self.visit.step_done and not self.hint_shown:
