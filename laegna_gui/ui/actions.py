@@ -77,6 +77,16 @@ def build_actions(window: QMainWindow, handlers: dict[str, Callable[[], object]]
     return actions
 
 
+def add_menu_action(menu: QMenu, name: str, text: str, tip: str) -> QAction:
+    """An action at the end of `menu`, named `action_<name>` (tests and screen readers find it),
+    its tip shown as tooltip and in the status bar."""
+    action = menu.addAction(text)
+    action.setObjectName(f"action_{name}")
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    return action
+
+
 def _recent_menu(window: QMainWindow) -> QMenu:
     menu = QMenu("Open &Recent", window)
     menu.setObjectName("menuRecent")

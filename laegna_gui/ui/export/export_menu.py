@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 from laegna_gui.core.atomic_file import write_atomic
 from laegna_gui.core.datasets import make_dataset
 from laegna_gui.core.export_csv import dataset_csv, history_csv
+from laegna_gui.ui.actions import add_menu_action
 from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.export.export_target import suggested_path, write_export
 
@@ -72,10 +73,7 @@ class ExportMenu(QMenu):
             "dataset": self._dataset}
         self.export_actions: dict[str, QAction] = {}
         for name, (text, tip, _suffix, _filter) in EXPORTS.items():
-            action = self.addAction(text)
-            action.setObjectName(f"action_export_{name}")
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
+            action = add_menu_action(self, f"export_{name}", text, tip)
             action.triggered.connect(lambda _=False, n=name, make=makers[name]: self.export(n, make))
             self.export_actions[name] = action
 

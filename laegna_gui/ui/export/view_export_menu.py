@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
+from laegna_gui.ui.actions import add_menu_action
 from laegna_gui.ui.document.document import Document
 from laegna_gui.ui.export.export_target import suggested_path, write_export
 from laegna_gui.ui.export.view_export import export_view, is_3d
@@ -73,12 +74,9 @@ class ViewExportMenu(QMenu):
         for key, (name, widget) in views.items():
             if key in SEPARATOR_BEFORE:
                 self.addSeparator()
-            action = self.addAction(f"{name}…")
-            action.setObjectName(f"action_export_view_{key}")
             tip = (f"Save the {name} view's 3-D picture as a PNG image" if is_3d(widget) else
                    f"Save the {name} view as a PNG image or an SVG drawing")
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
+            action = add_menu_action(self, f"export_view_{key}", f"{name}…", tip)
             action.triggered.connect(lambda _=False, k=key: self.export(k))
             self.view_actions[key] = action
 

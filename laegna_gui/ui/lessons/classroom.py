@@ -9,10 +9,10 @@ File ▸ Save stores), and may see everything for the rest of the session withou
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 from laegna_gui.core.lesson_words import CONTROLS
+from laegna_gui.ui.actions import add_menu_action
 from laegna_gui.ui.document.commands import SetValueCommand
 from laegna_gui.ui.lessons import controls
 from laegna_gui.ui.lessons.classroom_dialog import HideControlsDialog
@@ -136,13 +136,13 @@ def install_classroom_menu(window: QMainWindow, menu: QMenu) -> QMenu:
     classroom = follow_document(window)
     sub = menu.addMenu("&Classroom")
     sub.setObjectName("menuClassroom")
-    state = _action(sub, "classroom_state", "No controls hidden", "What this project's classroom hides")
+    state = add_menu_action(sub, "classroom_state", "No controls hidden", "What this project's classroom hides")
     state.setEnabled(False)
     sub.addSeparator()
-    hide = _action(sub, "hide_controls", "&Hide Controls…",
+    hide = add_menu_action(sub, "hide_controls", "&Hide Controls…",
                    "Choose the controls this project hides, for a class (File ▸ Save keeps the choice)")
     hide.triggered.connect(lambda: edit_hidden(window))
-    show_all = _action(sub, "show_all_controls", "&Show All Controls (this session)",
+    show_all = add_menu_action(sub, "show_all_controls", "&Show All Controls (this session)",
                        "Show every control until Laegna closes, without changing the project")
     show_all.setCheckable(True)
     show_all.toggled.connect(classroom.set_show_all)
@@ -154,11 +154,3 @@ def install_classroom_menu(window: QMainWindow, menu: QMenu) -> QMenu:
     classroom.changed.connect(show_state)
     show_state()
     return sub
-
-
-def _action(menu: QMenu, name: str, text: str, tip: str) -> QAction:
-    action = menu.addAction(text)
-    action.setObjectName(f"action_{name}")
-    action.setToolTip(tip)
-    action.setStatusTip(tip)
-    return action
