@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from laegna_gui.core.expression import Expression
+from laegna_gui.core.presets import load_preset
 from laegna_gui.core.project import Project
 
 
@@ -59,8 +60,6 @@ class Lesson:
 
     def start(self) -> Project:
         """A fresh copy of the project the lesson starts from."""
-        from laegna_gui.core.presets import load_preset
-
         project = load_preset(self.start_preset) if self.start_preset else self.start_project.copy()
         project.hidden_controls = self.hidden or project.hidden_controls
         return project

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from laegna_gui.core.errors import TrainingDiverged
 from laegna_gui.core.lessons import Goal, Lesson, Solution
+from laegna_gui.core.presets import load_preset
 from laegna_gui.core.project import Project
 from laegna_gui.core.variations import apply, parse_axis
 from laegna_gui.engine.lesson_values import lesson_values
@@ -49,8 +50,6 @@ def check_goals(goals: tuple[Goal, ...], values: dict) -> list[GoalResult]:
 def solved_project(lesson: Lesson, solution: Solution) -> Project:
     """The project a step's known solution trains: the lesson's start (or its preset) with
     the solution's settings changed, checked as `compare --vary` checks them."""
-    from laegna_gui.core.presets import load_preset
-
     project = load_preset(solution.preset) if solution.preset else lesson.start()
     for setting in solution.settings:
         project = apply(project, parse_axis(setting, project, "solution"))
